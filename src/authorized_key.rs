@@ -1,0 +1,137 @@
+//! A parsed, checked authorized key, ready to sign many JWTs.
+//!
+//! <div class="warning">The key is a secret: never log the JSON it came from.
+//! Its `Debug` output shows only the public fields, and its private parts are
+//! wiped when it is dropped.</div>
+
+use alloc::string::String;
+use rsa::pss;
+use rsa::traits::PublicKeyParts;
+use rsa::PublicKey;
+use sha2::Sha256;
+
+use crate::error::{Error, Result};
+use crate::key::{self, DecodedPrivateKey};
+use crate::key_file::KeyFile;
+use crate::ps256;
+
+/// A service-account authorized key, decoded once.
+///
+/// # Example
+/// ```
+/// # let json = include_str!("../www/demo-key.json");
+/// use iamjwt::{AuthorizedKey, jwt::SignOptions};
+///
+/// let key = AuthorizedKey::from_json(json)?;
+/// let jwt = key.sign_jwt(&SignOptions::new(1_700_000_000))?;
+/// assert_eq!(jwt.split('.').count(), 3);
+/// # Ok::<(), iamjwt::Error>(())
+/// ```
+pub struct AuthorizedKey {
+    id: String,
+    service_account_id: String,
+    created_at: Option<String>,
+    key_algorithm: Option<String>,
+    modulus_bits: u32,
+    signing_key: pss::SigningKey<Sha256>,
+    verifier: pss::VerifyingKey<Sha256>,
+}
+
+impl core::fmt::Debug for AuthorizedKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("AuthorizedKey")
+            .field("id", &self.id)
+            .field("service_account_id", &self.service_account_id)
+            .field("key_algorithm", &self.key_algorithm)
+            .field("modulus_bits", &self.modulus_bits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthorizedKey {
+    /// Parses an authorized key file (any shape [`KeyFile`] reads) and its
+    /// private key, and checks that `public_key`, when present, is the
+    /// private key's public half.
+    ///
+    /// # Errors
+    /// Every `ERR_KEY_*` error: see [`KeyFile::from_json`] and
+    /// [`key::private_key_from_pem`]; [`Error::KeyMismatch`] when
+    /// `public_key` belongs to another key.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let file = KeyFile::from_json(text)?;
+        let pem = file
+            .private_key
+            .as_deref()
+            .ok_or(Error::KeyFieldMissing("private_key"))?;
+        let DecodedPrivateKey { key, .. } = key::private_key_from_pem(pem, "private_key")?;
+        let public = key.to_public_key();
+        if let Some(public_pem) = file.public_key.as_deref() {
+            let listed = key::public_key_from_pem(public_pem, "public_key")?;
+            if !same_public_key(&listed, &public) {
+                return Err(Error::KeyMismatch);
+            }
+        }
+        Ok(AuthorizedKey {
+            modulus_bits: key::modulus_bits(&public),
+            verifier: ps256::verifier(public),
+            signing_key: pss::SigningKey::<Sha256>::new(key),
+            id: file.id,
+            service_account_id: file.service_account_id,
+            created_at: file.created_at,
+            key_algorithm: file.key_algorithm,
+        })
+    }
+
+    /// The key id: the JWT's `kid`.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The service account id: the JWT's `iss`.
+    #[must_use]
+    pub fn service_account_id(&self) -> &str {
+        &self.service_account_id
+    }
+
+    /// `created_at` as the file gives it.
+    #[must_use]
+    pub fn created_at(&self) -> Option<&str> {
+        self.created_at.as_deref()
+    }
+
+    /// `key_algorithm` as the file gives it (`RSA_2048`, `RSA_4096`).
+    #[must_use]
+    pub fn key_algorithm(&self) -> Option<&str> {
+        self.key_algorithm.as_deref()
+    }
+
+    /// The real size of the modulus, in bits.
+    #[must_use]
+    pub fn modulus_bits(&self) -> u32 {
+        self.modulus_bits
+    }
+
+    /// The PSS signing key (blinded).
+    #[must_use]
+    pub fn signing_key(&self) -> &pss::SigningKey<Sha256> {
+        &self.signing_key
+    }
+
+    /// The PS256 verifier for this key's public half.
+    #[must_use]
+    pub fn verifier(&self) -> &pss::VerifyingKey<Sha256> {
+        &self.verifier
+    }
+}
+
+/// Equal modulus and exponent.
+#[must_use]
+pub fn same_public_key(a: &PublicKey, b: &PublicKey) -> bool {
+    fn trimmed(bytes: &[u8]) -> &[u8] {
+        let at = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+        bytes.get(at..).unwrap_or_default()
+    }
+    trimmed(&a.n().to_be_bytes()) == trimmed(&b.n().to_be_bytes())
+        && trimmed(&a.e().to_be_bytes()) == trimmed(&b.e().to_be_bytes())
+}

@@ -1,0 +1,191 @@
+//! The one error type of the crate, with stable codes.
+//!
+//! Every failure has a [`code`](Error::code) that never changes between
+//! versions (switch on it) and a one-line message that tells the user what to
+//! do (show it). Messages never quote the input: a key file is a secret, and
+//! so may be anything pasted next to it.
+
+use alloc::string::String;
+use core::fmt;
+
+/// What went wrong, with a stable [`code`](Error::code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input is longer than the bound for its kind (key JSON, JWT).
+    InputTooLarge {
+        /// What the input was meant to be ("key", "JWT").
+        what: &'static str,
+        /// The bound, in bytes.
+        limit: usize,
+    },
+    /// The key input is not JSON; the message says what it looks like instead.
+    KeyNotJson(String),
+    /// A required field of the authorized key is absent.
+    KeyFieldMissing(&'static str),
+    /// A field of the authorized key has the wrong type or is empty.
+    KeyFieldInvalid(&'static str),
+    /// The JSON is another kind of credential (a static access key, an API key).
+    KeyWrongKind(&'static str),
+    /// The key belongs to a user account, not a service account.
+    KeyUserAccount,
+    /// The private key is not an RSA key (EC, Ed25519, …).
+    KeyNotRsa(&'static str),
+    /// The private key is encrypted with a passphrase.
+    KeyEncrypted,
+    /// The RSA modulus is shorter than 2048 bits.
+    KeyTooSmall(u32),
+    /// The key is RSA but in a form this crate does not take (too large,
+    /// multi-prime, OpenSSH, PSS-restricted).
+    KeyUnsupported(String),
+    /// The PEM or DER of a key is damaged; the message says which field and how.
+    KeyCorrupt(String),
+    /// `public_key` is not the public half of `private_key`.
+    KeyMismatch,
+    /// An option is out of range: `ttl`, `now`, `audience`, `leeway`.
+    OptionInvalid(String),
+    /// The JWT is not three base64url parts of JSON objects.
+    JwtMalformed(String),
+    /// The JWT's `alg` is not PS256.
+    JwtAlgorithm(String),
+    /// The JWT's signature does not verify with the given key.
+    JwtSignature,
+    /// The JWT's `exp` has passed (beyond the leeway).
+    JwtExpired {
+        /// The token's `exp`.
+        exp: u64,
+        /// The time it was checked at.
+        now: u64,
+    },
+    /// The JWT lives longer than IAM accepts (`exp - iat > 3600`) or `exp <= iat`.
+    JwtLifetime(String),
+    /// A claim or header field is missing, of the wrong type, or does not
+    /// match (`iat` in the future, `kid`, `iss`, `aud`).
+    JwtClaimInvalid(String),
+    /// The random number generator failed.
+    Rng,
+    /// The RSA operation failed for a reason that is not the input's fault.
+    Crypto,
+}
+
+/// Every code [`Error::code`] can return, in a stable order.
+pub const ERROR_CODES: &[&str] = &[
+    "ERR_INPUT_TOO_LARGE",
+    "ERR_KEY_NOT_JSON",
+    "ERR_KEY_FIELD_MISSING",
+    "ERR_KEY_FIELD_INVALID",
+    "ERR_KEY_WRONG_KIND",
+    "ERR_KEY_USER_ACCOUNT",
+    "ERR_KEY_NOT_RSA",
+    "ERR_KEY_ENCRYPTED",
+    "ERR_KEY_TOO_SMALL",
+    "ERR_KEY_UNSUPPORTED",
+    "ERR_KEY_CORRUPT",
+    "ERR_KEY_MISMATCH",
+    "ERR_OPTION_INVALID",
+    "ERR_JWT_MALFORMED",
+    "ERR_JWT_ALGORITHM",
+    "ERR_JWT_SIGNATURE",
+    "ERR_JWT_EXPIRED",
+    "ERR_JWT_LIFETIME",
+    "ERR_JWT_CLAIM_INVALID",
+    "ERR_RNG",
+    "ERR_CRYPTO",
+];
+
+impl Error {
+    /// The stable code of this error, such as `ERR_KEY_NOT_JSON`.
+    ///
+    /// Codes never change meaning; messages may be reworded.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InputTooLarge { .. } => "ERR_INPUT_TOO_LARGE",
+            Error::KeyNotJson(_) => "ERR_KEY_NOT_JSON",
+            Error::KeyFieldMissing(_) => "ERR_KEY_FIELD_MISSING",
+            Error::KeyFieldInvalid(_) => "ERR_KEY_FIELD_INVALID",
+            Error::KeyWrongKind(_) => "ERR_KEY_WRONG_KIND",
+            Error::KeyUserAccount => "ERR_KEY_USER_ACCOUNT",
+            Error::KeyNotRsa(_) => "ERR_KEY_NOT_RSA",
+            Error::KeyEncrypted => "ERR_KEY_ENCRYPTED",
+            Error::KeyTooSmall(_) => "ERR_KEY_TOO_SMALL",
+            Error::KeyUnsupported(_) => "ERR_KEY_UNSUPPORTED",
+            Error::KeyCorrupt(_) => "ERR_KEY_CORRUPT",
+            Error::KeyMismatch => "ERR_KEY_MISMATCH",
+            Error::OptionInvalid(_) => "ERR_OPTION_INVALID",
+            Error::JwtMalformed(_) => "ERR_JWT_MALFORMED",
+            Error::JwtAlgorithm(_) => "ERR_JWT_ALGORITHM",
+            Error::JwtSignature => "ERR_JWT_SIGNATURE",
+            Error::JwtExpired { .. } => "ERR_JWT_EXPIRED",
+            Error::JwtLifetime(_) => "ERR_JWT_LIFETIME",
+            Error::JwtClaimInvalid(_) => "ERR_JWT_CLAIM_INVALID",
+            Error::Rng => "ERR_RNG",
+            Error::Crypto => "ERR_CRYPTO",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InputTooLarge { what, limit } => write!(
+                f,
+                "the {what} is larger than {limit} bytes; paste only the {what} itself"
+            ),
+            Error::KeyNotJson(why) => f.write_str(why),
+            Error::KeyFieldMissing(field) => write!(
+                f,
+                "the authorized key has no \"{field}\" field; use the whole file that `yc iam key create` wrote"
+            ),
+            Error::KeyFieldInvalid(field) => write!(
+                f,
+                "the authorized key's \"{field}\" field is empty or not a string"
+            ),
+            Error::KeyWrongKind(kind) => write!(
+                f,
+                "this is {kind}, not an authorized key; create one with `yc iam key create --service-account-name NAME --output key.json`"
+            ),
+            Error::KeyUserAccount => f.write_str(
+                "this key belongs to a user account; only service-account authorized keys can be exchanged for IAM tokens with a JWT",
+            ),
+            Error::KeyNotRsa(kind) => write!(
+                f,
+                "the private key is {kind}, not RSA; Yandex Cloud authorized keys are RSA_2048 or RSA_4096"
+            ),
+            Error::KeyEncrypted => f.write_str(
+                "the private key is encrypted with a passphrase; decrypt it first (openssl pkcs8 -in enc.pem -out key.pem) or use the unencrypted key file",
+            ),
+            Error::KeyTooSmall(bits) => write!(
+                f,
+                "the RSA key has {bits} bits; at least 2048 are required"
+            ),
+            Error::KeyUnsupported(why) => f.write_str(why),
+            Error::KeyCorrupt(why) => f.write_str(why),
+            Error::KeyMismatch => f.write_str(
+                "public_key is not the public half of private_key; the file mixes two keys, so download the key again",
+            ),
+            Error::OptionInvalid(why) => f.write_str(why),
+            Error::JwtMalformed(why) => write!(f, "malformed JWT: {why}"),
+            Error::JwtAlgorithm(alg) => {
+                write!(f, "the JWT's alg is \"{alg}\"; only PS256 is accepted")
+            }
+            Error::JwtSignature => {
+                f.write_str("the JWT's signature does not verify with this key")
+            }
+            Error::JwtExpired { exp, now } => write!(
+                f,
+                "the JWT expired at {exp} ({} s before {now}); sign a new one",
+                now.saturating_sub(*exp)
+            ),
+            Error::JwtLifetime(why) => f.write_str(why),
+            Error::JwtClaimInvalid(why) => f.write_str(why),
+            Error::Rng => f.write_str("the system random number generator failed"),
+            Error::Crypto => f.write_str("the RSA operation failed"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T> = core::result::Result<T, Error>;

@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![warn(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+extern crate alloc;
+
+pub mod authorized_key;
+pub mod check;
+pub mod error;
+pub mod jwt;
+pub mod key;
+pub mod key_file;
+pub mod pem;
+pub mod ps256;
+pub mod verifying_key;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use authorized_key::AuthorizedKey;
+pub use error::{Error, Result, ERROR_CODES};
+pub use verifying_key::VerifyingKey;

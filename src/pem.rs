@@ -1,0 +1,182 @@
+//! Lenient PEM reading for keys as users paste them ([RFC 7468]).
+//!
+//! Key files travel through chat windows, CI secrets and shell quoting, and
+//! arrive with CRLF line ends, base64 re-wrapped at any width (or not at all),
+//! newlines turned into literal `\n` text, and the Yandex Cloud preamble line
+//! `PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <id>` in front.
+//! [`decode`] accepts all of that and returns the label, the DER bytes (which
+//! wipe themselves on drop) and the key id from the preamble, if any.
+//!
+//! [RFC 7468]: https://www.rfc-editor.org/rfc/rfc7468
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use base64::Engine as _;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// The text in front of the key id in the Yandex Cloud preamble line.
+const PREAMBLE_MARK: &str = "Yandex.Cloud SA Key ID";
+
+/// One decoded PEM block.
+pub struct Pem {
+    /// The label between `BEGIN` and the dashes, such as `PRIVATE KEY`;
+    /// `None` when the input was bare base64 with no armour.
+    pub label: Option<String>,
+    /// The decoded body; wiped when dropped.
+    pub der: Zeroizing<Vec<u8>>,
+    /// The key id from the Yandex Cloud preamble line, when there is one.
+    pub preamble_id: Option<String>,
+    /// `Proc-Type: 4,ENCRYPTED` or `DEK-Info:` headers were present.
+    pub encrypted_headers: bool,
+}
+
+/// Decodes the first PEM block in `text`, tolerating the damage described in
+/// the module docs. `field` names the field in error messages.
+///
+/// # Errors
+/// [`Error::KeyCorrupt`] when there is no BEGIN line and the text is not bare
+/// base64, when the END line is missing or does not match, or when the body is
+/// not base64; [`Error::KeyUnsupported`] for OpenSSH keys.
+pub fn decode(text: &str, field: &'static str) -> Result<Pem> {
+    // Literal "\n" / "\r" text (a JSON string escaped twice) becomes real line ends.
+    let text = normalize_line_ends(text);
+    let Some(begin) = text.find("-----BEGIN ") else {
+        return decode_bare(&text, field);
+    };
+    let preamble_id = preamble_id(&text[..begin]);
+    let after_begin = &text[begin + "-----BEGIN ".len()..];
+    let Some(label_end) = after_begin.find("-----") else {
+        return Err(corrupt(field, "the BEGIN line is cut off"));
+    };
+    let label = after_begin[..label_end].trim().to_string();
+    if label == "OPENSSH PRIVATE KEY" {
+        return Err(Error::KeyUnsupported(alloc::format!(
+            "{field} is an OpenSSH key; convert it with `ssh-keygen -p -m PKCS8 -f FILE` or use the authorized key file from Yandex Cloud"
+        )));
+    }
+    let body_and_rest = &after_begin[label_end + 5..];
+    let end_marker = alloc::format!("-----END {label}-----");
+    let Some(end) = body_and_rest.find(&end_marker) else {
+        return Err(if body_and_rest.contains("-----END ") {
+            corrupt(field, "the END line does not match the BEGIN line")
+        } else {
+            corrupt(field, "the END line is missing; the key was cut short")
+        });
+    };
+    let mut encrypted_headers = false;
+    let mut body = Zeroizing::new(String::with_capacity(end));
+    for line in body_and_rest[..end].lines() {
+        let line = line.trim();
+        if let Some((name, _)) = line.split_once(':') {
+            // RFC 1421 headers of legacy "traditional" PEM.
+            if name == "Proc-Type" || name == "DEK-Info" {
+                encrypted_headers = true;
+            }
+            continue;
+        }
+        body.extend(line.chars().filter(|c| !c.is_whitespace()));
+    }
+    let der = base64_decode(&body).ok_or_else(|| {
+        corrupt(
+            field,
+            "its base64 body has characters that are not base64 or a wrong length",
+        )
+    })?;
+    if der.is_empty() {
+        return Err(corrupt(field, "its body is empty"));
+    }
+    Ok(Pem {
+        label: Some(label),
+        der,
+        preamble_id,
+        encrypted_headers,
+    })
+}
+
+/// Turns CRLF, CR and the literal texts `\n`, `\r` into `\n`, in one copy
+/// that is wiped on drop.
+fn normalize_line_ends(text: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(text.len()));
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some('n' | 'r')) => {
+                let was_r = chars.next() == Some('r');
+                // "\r\n" as text is one line end.
+                let mut ahead = chars.clone();
+                if was_r && ahead.next() == Some('\\') && ahead.next() == Some('n') {
+                    chars.next();
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Bare base64 DER without BEGIN/END lines.
+fn decode_bare(text: &str, field: &'static str) -> Result<Pem> {
+    let body: Zeroizing<String> =
+        Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+    if body.is_empty() {
+        return Err(corrupt(field, "it is empty"));
+    }
+    match base64_decode(&body) {
+        Some(der) if der.first() == Some(&0x30) => Ok(Pem {
+            label: None,
+            der,
+            preamble_id: None,
+            encrypted_headers: false,
+        }),
+        _ => Err(corrupt(
+            field,
+            "it has no -----BEGIN ...----- line and is not base64 DER",
+        )),
+    }
+}
+
+/// Standard base64, padding optional; URL-safe accepted too.
+fn base64_decode(body: &str) -> Option<Zeroizing<Vec<u8>>> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    let config = GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let standard = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
+    let url = GeneralPurpose::new(&base64::alphabet::URL_SAFE, config);
+    standard
+        .decode(body)
+        .or_else(|_| url.decode(body))
+        .ok()
+        .map(Zeroizing::new)
+}
+
+/// The id between `<` and `>` after "Yandex.Cloud SA Key ID", if present.
+/// The angle brackets may also arrive as the text `\u003c` / `\u003e`.
+fn preamble_id(preamble: &str) -> Option<String> {
+    let at = preamble.find(PREAMBLE_MARK)?;
+    let rest = preamble[at + PREAMBLE_MARK.len()..].trim_start();
+    let rest = rest
+        .strip_prefix('<')
+        .or_else(|| rest.strip_prefix("\\u003c"))
+        .or_else(|| rest.strip_prefix("\\u003C"))?;
+    let end = rest
+        .find('>')
+        .into_iter()
+        .chain(rest.find("\\u003e"))
+        .chain(rest.find("\\u003E"))
+        .min()?;
+    let id = rest[..end].trim();
+    (!id.is_empty()).then(|| id.to_string())
+}
+
+fn corrupt(field: &'static str, why: &str) -> Error {
+    Error::KeyCorrupt(alloc::format!("{field} is not a valid PEM key: {why}"))
+}

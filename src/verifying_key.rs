@@ -1,0 +1,78 @@
+//! The key a JWT is verified with: an authorized key (its `public_key`, or
+//! the public half of its `private_key`), the public-only key description of
+//! `yc iam key get`, or a bare public-key PEM.
+
+use alloc::string::String;
+use rsa::pss;
+use sha2::Sha256;
+
+use crate::authorized_key::AuthorizedKey;
+use crate::error::Result;
+use crate::key;
+use crate::key_file::KeyFile;
+use crate::ps256;
+
+/// A PS256 public key, with the ids a JWT must name when they are known.
+pub struct VerifyingKey {
+    /// The key id the JWT's `kid` must equal, when known.
+    pub id: Option<String>,
+    /// The service account the JWT's `iss` must equal, when known.
+    pub service_account_id: Option<String>,
+    verifier: pss::VerifyingKey<Sha256>,
+}
+
+impl VerifyingKey {
+    /// Reads a verifying key from text: JSON (an authorized key file or a
+    /// public-only key description) or PEM (`PUBLIC KEY`, `RSA PUBLIC KEY`, or
+    /// a private key, whose public half is used).
+    ///
+    /// # Errors
+    /// The `ERR_KEY_*` errors of the input's format.
+    pub fn from_text(text: &str) -> Result<Self> {
+        let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+        if trimmed.starts_with('{') {
+            return Self::from_key_file(&KeyFile::from_json_public(text)?);
+        }
+        let public = if trimmed.contains("PRIVATE KEY-----") {
+            key::private_key_from_pem(text, "the key")?.key.to_public_key()
+        } else {
+            key::public_key_from_pem(text, "the public key")?
+        };
+        Ok(VerifyingKey {
+            id: None,
+            service_account_id: None,
+            verifier: ps256::verifier(public),
+        })
+    }
+
+    fn from_key_file(file: &KeyFile) -> Result<Self> {
+        let public = match (&file.public_key, &file.private_key) {
+            (Some(public_pem), _) => key::public_key_from_pem(public_pem, "public_key")?,
+            (None, Some(private_pem)) => {
+                key::private_key_from_pem(private_pem, "private_key")?.key.to_public_key()
+            }
+            (None, None) => return Err(crate::Error::KeyFieldMissing("public_key")),
+        };
+        Ok(VerifyingKey {
+            id: Some(file.id.clone()),
+            service_account_id: Some(file.service_account_id.clone()),
+            verifier: ps256::verifier(public),
+        })
+    }
+
+    /// The PS256 verifier.
+    #[must_use]
+    pub fn verifier(&self) -> &pss::VerifyingKey<Sha256> {
+        &self.verifier
+    }
+}
+
+impl From<&AuthorizedKey> for VerifyingKey {
+    fn from(key: &AuthorizedKey) -> Self {
+        VerifyingKey {
+            id: Some(key.id().into()),
+            service_account_id: Some(key.service_account_id().into()),
+            verifier: key.verifier().clone(),
+        }
+    }
+}

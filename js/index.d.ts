@@ -1,0 +1,143 @@
+// Types of the iamjwt package. The same API on every entry (Node ESM, Node
+// CJS, browsers).
+
+/** Every code an {@link IamJwtError} can carry. Switch on it; messages may change. */
+export type IamJwtErrorCode =
+  | 'ERR_INPUT_TOO_LARGE'
+  | 'ERR_KEY_NOT_JSON'
+  | 'ERR_KEY_FIELD_MISSING'
+  | 'ERR_KEY_FIELD_INVALID'
+  | 'ERR_KEY_WRONG_KIND'
+  | 'ERR_KEY_USER_ACCOUNT'
+  | 'ERR_KEY_NOT_RSA'
+  | 'ERR_KEY_ENCRYPTED'
+  | 'ERR_KEY_TOO_SMALL'
+  | 'ERR_KEY_UNSUPPORTED'
+  | 'ERR_KEY_CORRUPT'
+  | 'ERR_KEY_MISMATCH'
+  | 'ERR_OPTION_INVALID'
+  | 'ERR_JWT_MALFORMED'
+  | 'ERR_JWT_ALGORITHM'
+  | 'ERR_JWT_SIGNATURE'
+  | 'ERR_JWT_EXPIRED'
+  | 'ERR_JWT_LIFETIME'
+  | 'ERR_JWT_CLAIM_INVALID'
+  | 'ERR_RNG'
+  | 'ERR_CRYPTO'
+  | 'ERR_KEY_FREED'
+  | 'ERR_INTERNAL';
+
+/** The one error class: a stable `code` and a one-line `message`. */
+export class IamJwtError extends Error {
+  readonly name: 'IamJwtError';
+  readonly code: IamJwtErrorCode;
+}
+
+/** Every error code, core and JS. */
+export const ERROR_CODES: readonly IamJwtErrorCode[];
+
+/** An authorized key file: its JSON text, its bytes, or the parsed object. */
+export type KeyInput = string | Uint8Array | ArrayBuffer | Record<string, unknown>;
+
+/**
+ * A parsed authorized key. Only public facts are visible; the private key
+ * stays in wasm memory until {@link AuthorizedKey.free} wipes it.
+ *
+ * @example
+ * ```js
+ * import { parseKey, signJwt } from 'iamjwt';
+ * const key = parseKey(fs.readFileSync('key.json', 'utf8'));
+ * const jwt = signJwt(key);          // as many as you like
+ * key.free();                        // wipes the private key
+ * ```
+ */
+export class AuthorizedKey {
+  private constructor();
+  /** The key id, the JWT's `kid`. */
+  readonly id: string;
+  /** The service account id, the JWT's `iss`. */
+  readonly serviceAccountId: string;
+  /** `RSA_2048` or `RSA_4096` as the file says, or null. */
+  readonly keyAlgorithm: string | null;
+  /** `created_at` as the file says, or null. */
+  readonly createdAt: string | null;
+  /** The real modulus size in bits. */
+  readonly modulusBits: number;
+  /** False after {@link AuthorizedKey.free}. */
+  readonly usable: boolean;
+  /** Wipes the private key; signing with this object afterwards throws `ERR_KEY_FREED`. */
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** Parses an authorized key file once, to sign many JWTs. */
+export function parseKey(json: KeyInput): AuthorizedKey;
+
+export interface SignOptions {
+  /** `iat`: seconds since the epoch, or a Date. Default: now. */
+  now?: number | Date;
+  /** `exp - iat` in seconds, 1 to 3600. Default 3600. */
+  ttl?: number;
+  /** `aud`. Default `https://iam.api.cloud.yandex.net/iam/v1/tokens`. */
+  audience?: string;
+}
+
+/**
+ * Signs the PS256 JWT that Yandex Cloud IAM exchanges for an IAM token.
+ *
+ * @example
+ * ```js
+ * const jwt = signJwt(fs.readFileSync('key.json', 'utf8'), { ttl: 600 });
+ * ```
+ */
+export function signJwt(key: AuthorizedKey | KeyInput, options?: SignOptions): string;
+
+export interface DecodedJwt {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+}
+
+/** Decodes a JWT without checking anything. */
+export function decodeJwt(jwt: string): DecodedJwt;
+
+export interface VerifyOptions {
+  /** The time to check against: seconds since the epoch, or a Date. Default: now. */
+  now?: number | Date;
+  /** Clock skew allowed, in seconds. Default 60. */
+  leeway?: number;
+  /** The `aud` required, if any. */
+  audience?: string;
+}
+
+/**
+ * Verifies a PS256 JWT: signature (salt 32), `exp - iat <= 3600`, not expired,
+ * not issued in the future, and `kid`/`iss` when the key names them. Throws
+ * an {@link IamJwtError} otherwise.
+ *
+ * @param key an AuthorizedKey, an authorized key file, a public key
+ *   description (`yc iam key get`), or a public-key PEM.
+ */
+export function verifyJwt(jwt: string, key: AuthorizedKey | KeyInput, options?: VerifyOptions): DecodedJwt;
+
+export interface KeyCheck {
+  /** `json`, `fields`, `private_key`, `rsa`, `key_size`, `key_algorithm`, `public_key`, `preamble_id`, `sign_verify`. */
+  id: string;
+  /** False only when the check failed. */
+  ok: boolean;
+  verdict: 'pass' | 'fail' | 'skip';
+  message: string;
+  /** The error code behind a failure. */
+  code?: IamJwtErrorCode;
+}
+
+export interface KeyReport {
+  /** True when no check failed: the key can mint tokens. */
+  ok: boolean;
+  checks: KeyCheck[];
+}
+
+/** The offline key check. Never throws for a bad key: the report says what is wrong. */
+export function checkKey(json: KeyInput, options?: { now?: number | Date }): KeyReport;
+
+/** The core's defaults. */
+export function defaults(): { audience: string; ttl: number; maxTtl: number; leeway: number };

@@ -1,0 +1,6 @@
+// Compiles and instantiates the package's .wasm synchronously, before the
+// API module runs. Imported first by js/node.mjs.
+import { readFileSync } from 'node:fs';
+import { initSync } from '../pkg/iamjwt.js';
+
+initSync({ module: readFileSync(new URL('../pkg/iamjwt_bg.wasm', import.meta.url)) });

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Builds pkg/: the Rust core for wasm32, wasm-bindgen's `web` glue, wasm-opt
+// from npm's binaryen, the CJS bundle for require(), and the CJS types.
+// Skips the work when pkg/ is newer than every input.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const run = (cmd, args, env = {}) =>
+  execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+const say = (msg) => process.stderr.write(`build: ${msg}\n`);
+
+const stamp = join(root, 'pkg/.built');
+function newest(paths) {
+  let t = 0;
+  for (const p of paths) {
+    const full = join(root, p);
+    if (!existsSync(full)) continue;
+    const s = statSync(full);
+    if (s.isDirectory()) t = Math.max(t, newest(readdirSync(full).map((f) => join(p, f))));
+    else t = Math.max(t, s.mtimeMs);
+  }
+  return t;
+}
+const inputs = ['src', 'js', 'Cargo.toml', 'Cargo.lock', '.cargo', 'scripts/build.mjs'];
+if (!process.argv.includes('--force') && existsSync(stamp) && statSync(stamp).mtimeMs >= newest(inputs)) {
+  say('pkg/ is up to date');
+  process.exit(0);
+}
+
+say('cargo build (wasm32, release)');
+run('cargo', ['rustc', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--crate-type', 'cdylib', '--quiet']);
+
+say('wasm-bindgen --target web');
+run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/iamjwt.wasm', '--target', 'web', '--out-dir', 'pkg', '--weak-refs']);
+
+say('wasm-opt -O3 (npm binaryen)');
+run(join(root, 'node_modules/.bin/wasm-opt'), [
+  'pkg/iamjwt_bg.wasm', '-O3', '-o', 'pkg/iamjwt_bg.wasm',
+  '--enable-bulk-memory', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext', '--enable-reference-types', '--enable-multivalue',
+]);
+
+say('esbuild: pkg/node.cjs for require()');
+run(join(root, 'node_modules/.bin/esbuild'), [
+  'js/node.mjs', '--bundle', '--platform=node', '--format=cjs', '--target=node18',
+  '--outfile=pkg/node.cjs', '--log-level=warning',
+  '--define:import.meta.url=__iamjwt_url',
+  '--banner:js=const __iamjwt_url = require("node:url").pathToFileURL(__filename).href;',
+]);
+copyFileSync(join(root, 'js/index.d.ts'), join(root, 'pkg/index.d.cts'));
+
+writeFileSync(stamp, new Date().toISOString() + '\n');
+say(`done: pkg/iamjwt_bg.wasm ${statSync(join(root, 'pkg/iamjwt_bg.wasm')).size} bytes`);

@@ -122,6 +122,14 @@ fn verify_with(token: &str, key: &VerifyingKey, now: f64, leeway: f64, audience:
     run().map(|decoded| decoded_to_js(&decoded)).map_err(|e| to_js(&e))
 }
 
+/// Verifies a raw PS256 signature over `message` with a public key given as
+/// text (PEM or key JSON). For test vectors; JWTs go through `verifyJwt`.
+#[wasm_bindgen(js_name = verifyPs256)]
+pub fn verify_ps256(key: &str, message: &[u8], signature: &[u8]) -> JsResult<()> {
+    let key = VerifyingKey::from_text(key).map_err(|e| to_js(&e))?;
+    crate::ps256::verify(key.verifier(), message, signature).map_err(|e| to_js(&e))
+}
+
 /// Decodes a JWT without verifying it: `{header, payload}`.
 #[wasm_bindgen(js_name = decodeJwt)]
 pub fn decode_jwt(token: &str) -> JsResult<JsValue> {

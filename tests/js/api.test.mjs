@@ -1,0 +1,174 @@
+// The npm API on the built wasm, through every Node entry. Every JWT is
+// checked by node:crypto and jose, which share no code with iamjwt.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { inspect } from 'node:util';
+import {
+  assertNoSecret, entries, fixture, fixtureDir, joseVerifies, nodeCryptoVerifies, secretRuns,
+} from './helpers.mjs';
+
+const NOW = 1_790_000_000;
+const AUD = 'https://iam.api.cloud.yandex.net/iam/v1/tokens';
+const KEYS = [
+  { file: 'key-2048.json', id: 'ajetestkey2048000001', bits: 2048 },
+  { file: 'key-4096.json', id: 'ajetestkey4096000001', bits: 4096 },
+];
+const b64json = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+const publicPem = (file) => JSON.parse(fixture(file)).public_key;
+const secrets = secretRuns(fixture('keys/rsa2048.pem'));
+
+for (const [entryName, iamjwt] of Object.entries(entries)) {
+  const { parseKey, signJwt, decodeJwt, verifyJwt, checkKey, IamJwtError, ERROR_CODES } = iamjwt;
+
+  /** Asserts fn throws an IamJwtError with this code and a one-line message. */
+  function throwsCode(fn, code) {
+    assert.throws(fn, (e) => {
+      assert.ok(e instanceof IamJwtError, `not an IamJwtError: ${e}`);
+      assert.equal(e.name, 'IamJwtError');
+      assert.equal(e.code, code, e.message);
+      assert.ok(e.message.length > 10 && !e.message.includes('\n'), e.message);
+      return true;
+    });
+  }
+
+  describe(entryName, () => {
+    test('every key shape parses to the same key, and signs what node:crypto verifies', () => {
+      const shapes = fixtureDir('shapes');
+      assert.ok(shapes.length >= 15);
+      const reference = fixture('public-2048.pem');
+      for (const [name, text] of shapes) {
+        const key = parseKey(text);
+        assert.deepEqual(
+          { ...key },
+          {
+            id: 'ajetestkey2048000001', serviceAccountId: 'ajetestserviceacc001',
+            keyAlgorithm: 'RSA_2048', createdAt: '2026-11-01T10:00:00.000000000Z', modulusBits: 2048,
+          },
+          name,
+        );
+        assert.ok(nodeCryptoVerifies(signJwt(key, { now: NOW }), reference), name);
+        key.free();
+      }
+    });
+
+    test('every reject throws its code, without quoting the key', () => {
+      const manifest = JSON.parse(fixture('rejects.json'));
+      for (const [name, text] of fixtureDir('rejects')) {
+        assert.ok(manifest[name], `${name} is in rejects.json`);
+        throwsCode(() => parseKey(text), manifest[name]);
+        try { parseKey(text); } catch (e) { assertNoSecret(e.message, secrets, assert); }
+      }
+    });
+
+    for (const { file, id, bits } of KEYS) {
+      test(`RSA-${bits}: header and payload exact, verified by node:crypto and jose`, async () => {
+        const key = parseKey(fixture(file));
+        assert.equal(key.modulusBits, bits);
+        const jwt = signJwt(key, { now: NOW });
+        const [h, p, s] = jwt.split('.');
+        assert.equal(Buffer.from(h, 'base64url').toString(), `{"typ":"JWT","alg":"PS256","kid":"${id}"}`);
+        assert.deepEqual(b64json(p), { iss: 'ajetestserviceacc001', aud: AUD, iat: NOW, exp: NOW + 3600 });
+        assert.equal(Buffer.from(s, 'base64url').length, bits / 8);
+        assert.match(jwt, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+        assert.ok(nodeCryptoVerifies(jwt, publicPem(file)));
+        // jose checks exp against the real clock: sign one for now.
+        const fresh = signJwt(key, { ttl: 600, audience: 'http://127.0.0.1:9/iam/v1/tokens' });
+        const { payload, protectedHeader } = await joseVerifies(fresh, publicPem(file), {
+          audience: 'http://127.0.0.1:9/iam/v1/tokens', issuer: 'ajetestserviceacc001',
+        });
+        assert.equal(protectedHeader.kid, id);
+        assert.equal(payload.exp - payload.iat, 600);
+        assert.ok(Math.abs(payload.iat - Date.now() / 1000) < 5);
+        // And iamjwt's own verifier agrees.
+        assert.deepEqual(verifyJwt(jwt, key, { now: NOW }).payload, b64json(p));
+        key.free();
+      });
+    }
+
+    test('signJwt takes JSON text, bytes, a parsed object, or a parsed key; now as a Date', () => {
+      const text = fixture('key-2048.json');
+      const pem = publicPem('key-2048.json');
+      for (const input of [text, Buffer.from(text), new TextEncoder().encode(text).buffer, JSON.parse(text)]) {
+        const jwt = signJwt(input, { now: new Date(NOW * 1000) });
+        assert.equal(decodeJwt(jwt).payload.iat, NOW);
+        assert.ok(nodeCryptoVerifies(jwt, pem));
+      }
+    });
+
+    test('options out of range are ERR_OPTION_INVALID', () => {
+      const key = parseKey(fixture('key-2048.json'));
+      for (const ttl of [0, 3601, 1.5, -1, NaN, Infinity]) throwsCode(() => signJwt(key, { ttl }), 'ERR_OPTION_INVALID');
+      throwsCode(() => signJwt(key, { ttl: '60' }), 'ERR_OPTION_INVALID');
+      throwsCode(() => signJwt(key, { now: -5 }), 'ERR_OPTION_INVALID');
+      throwsCode(() => signJwt(key, { now: 'yesterday' }), 'ERR_OPTION_INVALID');
+      throwsCode(() => signJwt(key, { audience: '' }), 'ERR_OPTION_INVALID');
+      throwsCode(() => signJwt(key, { audience: 42 }), 'ERR_OPTION_INVALID');
+      throwsCode(() => signJwt(42), 'ERR_OPTION_INVALID');
+      throwsCode(() => parseKey(undefined), 'ERR_OPTION_INVALID');
+      assert.equal(decodeJwt(signJwt(key, { ttl: 1, now: NOW })).payload.exp, NOW + 1);
+      key.free();
+    });
+
+    test('verifyJwt rejects what IAM rejects, with codes', () => {
+      const key = parseKey(fixture('key-2048.json'));
+      const jwt = signJwt(key, { now: NOW });
+      assert.equal(verifyJwt(jwt, fixture('key-2048.json'), { now: NOW }).header.kid, 'ajetestkey2048000001');
+      assert.ok(verifyJwt(jwt, fixture('key-2048-public-only.json'), { now: NOW }));
+      assert.ok(verifyJwt(jwt, fixture('public-2048.pem'), { now: NOW }));
+      throwsCode(() => verifyJwt(jwt, key, { now: NOW + 3600 + 61 }), 'ERR_JWT_EXPIRED');
+      throwsCode(() => verifyJwt(jwt, key, { now: NOW - 3600 }), 'ERR_JWT_CLAIM_INVALID');
+      throwsCode(() => verifyJwt(jwt, fixture('key-2048-other.json'), { now: NOW }), 'ERR_JWT_SIGNATURE');
+      throwsCode(() => verifyJwt(jwt, key, { now: NOW, audience: 'http://elsewhere' }), 'ERR_JWT_CLAIM_INVALID');
+      const [h, , s] = jwt.split('.');
+      const evil = Buffer.from(JSON.stringify({ iss: 'ajetestserviceacc001', aud: AUD, iat: NOW, exp: NOW + 86400 })).toString('base64url');
+      throwsCode(() => verifyJwt(`${h}.${evil}.${s}`, key, { now: NOW }), 'ERR_JWT_SIGNATURE');
+      const hs = Buffer.from('{"alg":"HS256"}').toString('base64url');
+      throwsCode(() => verifyJwt(`${hs}.${evil}.${s}`, key, { now: NOW }), 'ERR_JWT_ALGORITHM');
+      for (const bad of ['', 'x', 'a.b', 'a.b.c', `${jwt}.x`, '\u0000.\u0000.\u0000']) {
+        throwsCode(() => verifyJwt(bad, key, { now: NOW }), 'ERR_JWT_MALFORMED');
+        throwsCode(() => decodeJwt(bad), 'ERR_JWT_MALFORMED');
+      }
+      throwsCode(() => decodeJwt('a'.repeat(20000)), 'ERR_INPUT_TOO_LARGE');
+      key.free();
+    });
+
+    test('checkKey reports each check; never throws for a bad key', () => {
+      const good = checkKey(fixture('key-4096.json'));
+      assert.equal(good.ok, true);
+      assert.deepEqual(good.checks.map((c) => c.id), [
+        'json', 'fields', 'private_key', 'rsa', 'key_size', 'key_algorithm', 'public_key', 'preamble_id', 'sign_verify',
+      ]);
+      assert.ok(good.checks.every((c) => c.ok && c.verdict === 'pass' && c.message));
+      const small = checkKey(fixture('rejects/rsa-1024.json'));
+      assert.equal(small.ok, false);
+      const failed = small.checks.find((c) => !c.ok);
+      assert.deepEqual([failed.id, failed.code, failed.verdict], ['key_size', 'ERR_KEY_TOO_SMALL', 'fail']);
+      assert.equal(checkKey('not json').checks[0].code, 'ERR_KEY_NOT_JSON');
+      for (const [, text] of fixtureDir('rejects')) assert.equal(checkKey(text).ok, false);
+    });
+
+    test('a parsed key shows no secret and is wiped by free()', () => {
+      const key = parseKey(fixture('key-2048.json'));
+      for (const view of [JSON.stringify(key), inspect(key, { showHidden: true, depth: 5 }), String(key), Object.keys(key).join()]) {
+        assertNoSecret(view, secrets, assert);
+        assert.ok(!/PRIVATE|BEGIN/.test(view), view);
+      }
+      assert.ok(Object.isFrozen(key));
+      assert.equal(key.usable, true);
+      key.free();
+      assert.equal(key.usable, false);
+      throwsCode(() => signJwt(key), 'ERR_KEY_FREED');
+      throwsCode(() => verifyJwt('a.b.c', key), 'ERR_KEY_FREED');
+      key.free(); // twice is harmless
+      const disposable = parseKey(fixture('key-2048.json'));
+      disposable[Symbol.dispose]();
+      assert.equal(disposable.usable, false);
+    });
+
+    test('ERROR_CODES lists every code', () => {
+      for (const code of ['ERR_KEY_NOT_JSON', 'ERR_JWT_EXPIRED', 'ERR_KEY_FREED', 'ERR_INTERNAL']) {
+        assert.ok(ERROR_CODES.includes(code), code);
+      }
+    });
+  });
+}

@@ -1,0 +1,119 @@
+// The CLI, spawned as a user runs it: stdout, stderr, exit codes.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { assertNoSecret, fixture, fixtureDir, fixturePath, nodeCryptoVerifies, root, secretRuns } from './helpers.mjs';
+
+const NOW = 1_790_000_000;
+const KEY = fixturePath('key-2048.json');
+const PUBLIC = JSON.parse(fixture('key-2048.json')).public_key;
+
+function iamjwt(args, { input, env } = {}) {
+  const r = spawnSync(process.execPath, [`${root}js/cli.mjs`, ...args], {
+    input, encoding: 'utf8', env: { ...process.env, IAMJWT_KEY: '', ...env },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A failure: exactly one stderr line `iamjwt: CODE: message`, no trace, nothing on stdout. */
+function failsWith(r, exitCode, code) {
+  assert.equal(r.code, exitCode, r.err);
+  assert.equal(r.out, '');
+  assert.match(r.err, new RegExp(`^iamjwt: ${code}: \\S.*\\n$`), r.err);
+  assert.ok(!/\n\s+at |RuntimeError|unreachable|\.mjs:|\.js:/.test(r.err), `a trace leaked: ${r.err}`);
+}
+
+test('jwt prints one verifiable JWT and a newline', () => {
+  const r = iamjwt(['jwt', '--key', KEY]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, '');
+  assert.match(r.out, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  assert.ok(nodeCryptoVerifies(r.out.trim(), PUBLIC));
+});
+
+test('jwt --ttl --aud --now set the claims', () => {
+  const r = iamjwt(['jwt', '--key', KEY, '--ttl', '600', '--aud', 'http://127.0.0.1:8080/iam/v1/tokens', '--now', String(NOW)]);
+  assert.equal(r.code, 0, r.err);
+  const payload = JSON.parse(Buffer.from(r.out.split('.')[1], 'base64url'));
+  assert.deepEqual(payload, { iss: 'ajetestserviceacc001', aud: 'http://127.0.0.1:8080/iam/v1/tokens', iat: NOW, exp: NOW + 600 });
+});
+
+test('the key comes from --key -, or IAMJWT_KEY; --key wins', () => {
+  const viaStdin = iamjwt(['jwt', '--key', '-'], { input: fixture('shapes/file-crlf.json') });
+  assert.equal(viaStdin.code, 0, viaStdin.err);
+  assert.ok(nodeCryptoVerifies(viaStdin.out.trim(), PUBLIC));
+  const viaEnv = iamjwt(['jwt'], { env: { IAMJWT_KEY: fixture('shapes/api-keys-create.json') } });
+  assert.equal(viaEnv.code, 0, viaEnv.err);
+  assert.ok(nodeCryptoVerifies(viaEnv.out.trim(), PUBLIC));
+  const both = iamjwt(['jwt', '--key', KEY], { env: { IAMJWT_KEY: 'garbage' } });
+  assert.equal(both.code, 0, both.err);
+});
+
+test('check prints one line per check and exits 0 or 1', () => {
+  const good = iamjwt(['check', '--key', KEY]);
+  assert.equal(good.code, 0, good.err);
+  const lines = good.out.trimEnd().split('\n');
+  assert.equal(lines.length, 9);
+  assert.ok(lines.every((l) => l.startsWith('pass  ')), good.out);
+  const bad = iamjwt(['check', '--key', fixturePath('rejects/rsa-1024.json')]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /^FAIL  key_size +the RSA key has 1024 bits/m);
+  const json = JSON.parse(iamjwt(['check', '--key', fixturePath('rejects/ec-key.json'), '--json']).out);
+  assert.equal(json.ok, false);
+  assert.equal(json.checks.find((c) => !c.ok).code, 'ERR_KEY_NOT_RSA');
+});
+
+test('decode prints header and payload as JSON, from an argument or stdin', () => {
+  const jwt = iamjwt(['jwt', '--key', KEY, '--now', String(NOW)]).out;
+  for (const r of [iamjwt(['decode', jwt.trim()]), iamjwt(['decode', '-'], { input: jwt })]) {
+    assert.equal(r.code, 0, r.err);
+    const { header, payload } = JSON.parse(r.out);
+    assert.deepEqual(header, { typ: 'JWT', alg: 'PS256', kid: 'ajetestkey2048000001' });
+    assert.equal(payload.iat, NOW);
+  }
+  failsWith(iamjwt(['decode', 'not-a-jwt']), 1, 'ERR_JWT_MALFORMED');
+});
+
+test('verify exits 0 when valid and 1 saying why when not', () => {
+  const jwt = iamjwt(['jwt', '--key', KEY]).out.trim();
+  const ok = iamjwt(['verify', jwt, '--key', KEY]);
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /^valid: PS256, kid ajetestkey2048000001, iss ajetestserviceacc001, expires in \d+ s\n$/);
+  assert.equal(iamjwt(['verify', '-', '--key', fixturePath('public-2048.pem')], { input: jwt }).code, 0);
+  failsWith(iamjwt(['verify', jwt, '--key', fixturePath('key-2048-other.json')]), 1, 'ERR_JWT_SIGNATURE');
+  failsWith(iamjwt(['verify', jwt, '--key', KEY, '--now', String(NOW * 2)]), 1, 'ERR_JWT_EXPIRED');
+  failsWith(iamjwt(['verify', jwt, '--key', KEY, '--aud', 'http://elsewhere']), 1, 'ERR_JWT_CLAIM_INVALID');
+});
+
+test('bad keys fail in one line with their code, never quoting the key', () => {
+  const manifest = JSON.parse(fixture('rejects.json'));
+  const secrets = secretRuns(fixture('keys/rsa2048.pem'));
+  for (const [name] of fixtureDir('rejects')) {
+    const r = iamjwt(['jwt', '--key', fixturePath(`rejects/${name}`)]);
+    failsWith(r, 1, manifest[name]);
+    assertNoSecret(r.err, secrets, assert);
+  }
+  failsWith(iamjwt(['jwt', '--key', '/nonexistent/key.json']), 1, 'ERR_INPUT_READ');
+  failsWith(iamjwt(['jwt', '--key', KEY, '--ttl', '7200']), 1, 'ERR_OPTION_INVALID');
+});
+
+test('misuse exits 2 with a pointer to --help', () => {
+  for (const args of [
+    ['frobnicate'], ['jwt', '--bogus'], ['jwt'], ['jwt', '--key', KEY, '--ttl', 'soon'],
+    ['decode'], ['decode', 'a', 'b'], ['check', 'extra', '--key', KEY], ['jwt', '--key', '-', '--ttl'],
+    ['verify', '-', '--key', '-'],
+  ]) {
+    const r = iamjwt(args, { input: '' });
+    failsWith(r, 2, 'ERR_USAGE');
+    assert.match(r.err, /See 'iamjwt .*--help'/);
+  }
+});
+
+test('--help on every command prints Usage, Options and Examples', () => {
+  for (const args of [['--help'], ['jwt', '--help'], ['check', '--help'], ['decode', '--help'], ['verify', '-h'], ['help', 'jwt']]) {
+    const r = iamjwt(args);
+    assert.equal(r.code, 0, args.join(' '));
+    assert.match(r.out, /Usage\n[\s\S]*Examples\n/);
+  }
+  assert.match(iamjwt(['--version']).out, /^\d+\.\d+\.\d+\n$/);
+});

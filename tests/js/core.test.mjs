@@ -1,0 +1,34 @@
+// The built wasm core itself: Wycheproof RSASSA-PSS vectors through the
+// wasm verifier, and the error codes the core knows against the JS list and
+// the TypeScript union.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import '../../js/load-node.mjs';
+import * as core from '../../pkg/iamjwt.js';
+import { CORE_ERROR_CODES, ERROR_CODES } from '../../js/errors.js';
+import { root } from './helpers.mjs';
+
+for (const bits of [2048, 3072, 4096]) {
+  test(`Wycheproof rsa_pss_${bits}_sha256_mgf1_32 through the wasm verifier`, () => {
+    const suite = JSON.parse(readFileSync(`${root}tests/vectors/wycheproof/rsa_pss_${bits}_sha256_mgf1_32_test.json`, 'utf8'));
+    const counts = { valid: 0, invalid: 0 };
+    for (const group of suite.testGroups) {
+      assert.equal(group.sLen, 32);
+      for (const t of group.tests) {
+        const run = () => core.verifyPs256(group.publicKeyPem, Buffer.from(t.msg, 'hex'), Buffer.from(t.sig, 'hex'));
+        if (t.result === 'valid') run();
+        else assert.throws(run, (e) => e.code === 'ERR_JWT_SIGNATURE', `case ${t.tcId}`);
+        counts[t.result] += 1;
+      }
+    }
+    assert.deepEqual(counts, { valid: 63, invalid: 45 });
+  });
+}
+
+test('the JS error codes and the TypeScript union list exactly the core codes, plus the JS ones', () => {
+  assert.deepEqual([...core.errorCodes()], [...CORE_ERROR_CODES]);
+  const dts = readFileSync(`${root}js/index.d.ts`, 'utf8');
+  const union = dts.match(/export type IamJwtErrorCode =([^;]+);/)[1].match(/'([A-Z_]+)'/g).map((s) => s.slice(1, -1));
+  assert.deepEqual(union.sort(), [...ERROR_CODES].sort());
+});

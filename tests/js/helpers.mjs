@@ -1,0 +1,48 @@
+// Shared by the JS tests: fixtures, the entries under test, and independent
+// verifiers (node:crypto and jose) that know nothing of iamjwt.
+import { constants, createPublicKey, verify } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as jose from 'jose';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const fixturePath = (name) => `${root}tests/fixtures/${name}`;
+export const fixture = (name) => readFileSync(fixturePath(name), 'utf8');
+export const fixtureDir = (dir) =>
+  readdirSync(fixturePath(dir)).sort().map((name) => [name, fixture(`${dir}/${name}`)]);
+
+/** The package through each of its Node entries. */
+export const entries = {
+  'node ESM (js/node.mjs)': await import('../../js/node.mjs'),
+  'node CJS (pkg/node.cjs)': createRequire(import.meta.url)('../../pkg/node.cjs'),
+};
+
+/** node:crypto: RSASSA-PSS, SHA-256, MGF1-SHA-256, salt exactly 32. */
+export function nodeCryptoVerifies(jwt, publicPem) {
+  const [h, p, s] = jwt.split('.');
+  return verify(
+    'sha256',
+    Buffer.from(`${h}.${p}`),
+    { key: createPublicKey(publicPem), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+    Buffer.from(s, 'base64url'),
+  );
+}
+
+/** jose.jwtVerify with PS256 only; returns { payload, protectedHeader }. */
+export async function joseVerifies(jwt, publicPem, options = {}) {
+  const key = await jose.importSPKI(publicPem, 'PS256');
+  return jose.jwtVerify(jwt, key, { algorithms: ['PS256'], ...options });
+}
+
+/** Runs of 16 characters of a private key's base64: none may appear in output. */
+export function secretRuns(pem) {
+  const body = pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+  const runs = [];
+  for (let i = 0; i + 16 <= body.length; i += 8) runs.push(body.slice(i, i + 16));
+  return runs;
+}
+
+export function assertNoSecret(text, runs, assert) {
+  for (const run of runs) assert.ok(!text.includes(run), `output quotes the private key: ${text.slice(0, 200)}`);
+}

@@ -1,0 +1,59 @@
+// The package as users get it: `npm pack`, installed into a scratch project,
+// used through import, require and the bin.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fixturePath, nodeCryptoVerifies, fixture, root } from './helpers.mjs';
+
+const PUBLIC = JSON.parse(fixture('key-2048.json')).public_key;
+let scratch;
+let files;
+
+const npm = (args, cwd) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+const node = (args, cwd) => execFileSync(process.execPath, args, { cwd, encoding: 'utf8' });
+
+before(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'iamjwt-pack-'));
+  const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], root));
+  files = packed.files.map((f) => f.path);
+  const app = join(scratch, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+  npm(['install', '--offline', join(scratch, packed.filename)], app);
+});
+
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test('the tarball holds the built package and nothing else', () => {
+  for (const f of ['package.json', 'pkg/iamjwt_bg.wasm', 'pkg/iamjwt.js', 'pkg/node.cjs', 'js/node.mjs', 'js/browser.mjs', 'js/cli.mjs', 'js/index.d.ts']) {
+    assert.ok(files.includes(f), `${f} is packed`);
+  }
+  assert.ok(!files.some((f) => /^(src|tests|target|node_modules)\//.test(f)), files.join(', '));
+  assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'one .wasm');
+});
+
+test('import works in the installed package', () => {
+  const out = node(['--input-type=module', '-e', `
+    import { signJwt, parseKey } from 'iamjwt';
+    import { readFileSync } from 'node:fs';
+    const key = parseKey(readFileSync(${JSON.stringify(fixturePath('key-2048.json'))}, 'utf8'));
+    process.stdout.write(signJwt(key));`], join(scratch, 'app'));
+  assert.ok(nodeCryptoVerifies(out, PUBLIC));
+});
+
+test('require works in the installed package', () => {
+  const out = node(['-e', `
+    const { signJwt, IamJwtError } = require('iamjwt');
+    try { signJwt('{}'); } catch (e) { if (!(e instanceof IamJwtError) || e.code !== 'ERR_KEY_FIELD_MISSING') throw e; }
+    process.stdout.write(signJwt(require(${JSON.stringify(fixturePath('key-2048.json'))})));`], join(scratch, 'app'));
+  assert.ok(nodeCryptoVerifies(out, PUBLIC));
+});
+
+test('the bin works in the installed package', () => {
+  const out = execFileSync(join(scratch, 'app/node_modules/.bin/iamjwt'), ['jwt', '--key', fixturePath('key-2048.json')], { encoding: 'utf8' });
+  assert.ok(nodeCryptoVerifies(out.trim(), PUBLIC));
+});

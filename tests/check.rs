@@ -24,6 +24,17 @@ fn good_keys_pass_every_check() {
 }
 
 #[test]
+fn every_shape_passes_and_the_preamble_id_is_found() {
+    for (name, text) in fixture_dir("shapes") {
+        let v = verdicts(&text);
+        assert!(v.iter().all(|(_, verdict)| *verdict != Verdict::Fail), "{name}: {v:?}");
+        let has_preamble = text.contains("Yandex.Cloud SA Key ID");
+        let want = if has_preamble { Verdict::Pass } else { Verdict::Skip };
+        assert!(v.contains(&("preamble_id", want)), "{name}: {v:?}");
+    }
+}
+
+#[test]
 fn optional_parts_that_are_absent_are_skipped() {
     let v = verdicts(&fixture("shapes/flat-camel-case.json"));
     assert!(v.contains(&("preamble_id", Verdict::Skip)));

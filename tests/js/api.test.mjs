@@ -60,27 +60,37 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
       }
     });
 
+    const SHAPES = [
+      { name: 'defaults', options: {}, aud: AUD, ttl: 3600 },
+      { name: 'ttl 600', options: { ttl: 600 }, aud: AUD, ttl: 600 },
+      { name: 'ttl 1', options: { ttl: 1 }, aud: AUD, ttl: 1 },
+      { name: 'emulator audience', options: { audience: 'http://127.0.0.1:9/iam/v1/tokens', ttl: 120 }, aud: 'http://127.0.0.1:9/iam/v1/tokens', ttl: 120 },
+    ];
     for (const { file, id, bits } of KEYS) {
-      test(`RSA-${bits}: header and payload exact, verified by node:crypto and jose`, async () => {
+      test(`RSA-${bits}: every JWT shape is exact, and verified by node:crypto and jose`, async () => {
         const key = parseKey(fixture(file));
         assert.equal(key.modulusBits, bits);
-        const jwt = signJwt(key, { now: NOW });
-        const [h, p, s] = jwt.split('.');
-        assert.equal(Buffer.from(h, 'base64url').toString(), `{"typ":"JWT","alg":"PS256","kid":"${id}"}`);
-        assert.deepEqual(b64json(p), { iss: 'ajetestserviceacc001', aud: AUD, iat: NOW, exp: NOW + 3600 });
-        assert.equal(Buffer.from(s, 'base64url').length, bits / 8);
-        assert.match(jwt, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-        assert.ok(nodeCryptoVerifies(jwt, publicPem(file)));
-        // jose checks exp against the real clock: sign one for now.
-        const fresh = signJwt(key, { ttl: 600, audience: 'http://127.0.0.1:9/iam/v1/tokens' });
-        const { payload, protectedHeader } = await joseVerifies(fresh, publicPem(file), {
-          audience: 'http://127.0.0.1:9/iam/v1/tokens', issuer: 'ajetestserviceacc001',
-        });
-        assert.equal(protectedHeader.kid, id);
-        assert.equal(payload.exp - payload.iat, 600);
+        for (const shape of SHAPES) {
+          const jwt = signJwt(key, { now: NOW, ...shape.options });
+          const [h, p, s] = jwt.split('.');
+          assert.equal(Buffer.from(h, 'base64url').toString(), `{"typ":"JWT","alg":"PS256","kid":"${id}"}`);
+          const claims = { iss: 'ajetestserviceacc001', aud: shape.aud, iat: NOW, exp: NOW + shape.ttl };
+          assert.deepEqual(b64json(p), claims, shape.name);
+          assert.equal(Buffer.from(p, 'base64url').toString(), JSON.stringify(claims), 'claims in iss, aud, iat, exp order');
+          assert.equal(Buffer.from(s, 'base64url').length, bits / 8);
+          assert.match(jwt, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'base64url without padding');
+          assert.ok(nodeCryptoVerifies(jwt, publicPem(file)), `node:crypto, ${shape.name}`);
+          const { payload, protectedHeader } = await joseVerifies(jwt, publicPem(file), {
+            audience: shape.aud, issuer: 'ajetestserviceacc001', currentDate: new Date(NOW * 1000),
+          });
+          assert.deepEqual(payload, claims, `jose, ${shape.name}`);
+          assert.equal(protectedHeader.kid, id);
+          assert.deepEqual(verifyJwt(jwt, key, { now: NOW }).payload, claims);
+        }
+        // With the real clock: jose's own idea of "now" accepts it.
+        const fresh = signJwt(key);
+        const { payload } = await joseVerifies(fresh, publicPem(file));
         assert.ok(Math.abs(payload.iat - Date.now() / 1000) < 5);
-        // And iamjwt's own verifier agrees.
-        assert.deepEqual(verifyJwt(jwt, key, { now: NOW }).payload, b64json(p));
         key.free();
       });
     }

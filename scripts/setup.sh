@@ -3,8 +3,9 @@
 # project needs, then builds pkg/ (the wasm package). Safe to run again: each
 # step is skipped when already done.
 #
-#   bash scripts/setup.sh            # toolchain, npm packages, build
-#   IAMJWT_SKIP_BUILD=1 bash scripts/setup.sh   # toolchain and npm only
+#   bash scripts/setup.sh               # toolchain, Chromium, npm packages, build
+#   bash scripts/setup.sh --no-browser  # the same without Chromium (npm start)
+#   IAMJWT_SKIP_BUILD=1 bash scripts/setup.sh   # no build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +26,7 @@ if [ "$have" != "$want" ]; then
 fi
 
 # 3. Chromium for the browser tests (Debian's package; playwright-core drives it).
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+if [ "${1:-}" != "--no-browser" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   say "installing Chromium (apt-get install chromium)"
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -103,8 +103,19 @@ impl Builder {
     fn skip(&mut self, id: &'static str, message: &str) {
         self.push(id, Verdict::Skip, message.to_string(), None);
     }
-    fn push(&mut self, id: &'static str, verdict: Verdict, message: String, code: Option<&'static str>) {
-        self.0.push(Check { id, verdict, message, code });
+    fn push(
+        &mut self,
+        id: &'static str,
+        verdict: Verdict,
+        message: String,
+        code: Option<&'static str>,
+    ) {
+        self.0.push(Check {
+            id,
+            verdict,
+            message,
+            code,
+        });
     }
     /// Skips every check after `after` that has not run.
     fn skip_rest(mut self, why: &str) -> Report {
@@ -166,7 +177,10 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
             return b.skip_rest("the private key does not decode");
         }
     };
-    let DecodedPrivateKey { key: private, preamble_id } = decoded;
+    let DecodedPrivateKey {
+        key: private,
+        preamble_id,
+    } = decoded;
     b.pass("private_key", "decodes");
     b.pass("rsa", "is an RSA key");
     let public = private.to_public_key();
@@ -176,7 +190,9 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
     let expected_algorithm = format!("RSA_{bits}");
     match file.key_algorithm.as_deref() {
         None => b.skip("key_algorithm", "the file has no key_algorithm"),
-        Some(alg) if alg == expected_algorithm => b.pass("key_algorithm", format!("{alg} matches the key")),
+        Some(alg) if alg == expected_algorithm => {
+            b.pass("key_algorithm", format!("{alg} matches the key"))
+        }
         Some(alg) => b.fail_with(
             "key_algorithm",
             format!(
@@ -199,8 +215,14 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
     }
 
     match preamble_id {
-        None => b.skip("preamble_id", "private_key has no \"Yandex.Cloud SA Key ID\" line"),
-        Some(id) if id == file.id => b.pass("preamble_id", "the id in private_key's first line is the key's id"),
+        None => b.skip(
+            "preamble_id",
+            "private_key has no \"Yandex.Cloud SA Key ID\" line",
+        ),
+        Some(id) if id == file.id => b.pass(
+            "preamble_id",
+            "the id in private_key's first line is the key's id",
+        ),
         Some(id) => b.fail_with(
             "preamble_id",
             format!(
@@ -225,5 +247,7 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
 }
 
 fn short(text: &str) -> &str {
-    text.char_indices().nth(40).map_or(text, |(at, _)| text.get(..at).unwrap_or(text))
+    text.char_indices()
+        .nth(40)
+        .map_or(text, |(at, _)| text.get(..at).unwrap_or(text))
 }

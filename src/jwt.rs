@@ -231,7 +231,9 @@ fn json_part(part: &str, name: &str) -> Result<Map<String, Value>> {
         .map_err(|_| Error::JwtMalformed(format!("the {name} is not base64url without padding")))?;
     match serde_json::from_slice(&bytes) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(Error::JwtMalformed(format!("the {name} is not a JSON object"))),
+        _ => Err(Error::JwtMalformed(format!(
+            "the {name} is not a JSON object"
+        ))),
     }
 }
 
@@ -282,7 +284,12 @@ fn check_claims(decoded: &Decoded, key: &VerifyingKey, options: &VerifyOptions) 
         )));
     }
     expect_string(&decoded.header, "kid", "header", key.id.as_deref())?;
-    expect_string(&decoded.payload, "iss", "payload", key.service_account_id.as_deref())?;
+    expect_string(
+        &decoded.payload,
+        "iss",
+        "payload",
+        key.service_account_id.as_deref(),
+    )?;
     if let Some(audience) = options.audience.as_deref() {
         let matches = match decoded.payload.get("aud") {
             Some(Value::String(aud)) => aud == audience,
@@ -301,14 +308,11 @@ fn check_claims(decoded: &Decoded, key: &VerifyingKey, options: &VerifyOptions) 
 
 /// A whole number of seconds.
 fn seconds(payload: &Map<String, Value>, claim: &str) -> Result<u64> {
-    payload
-        .get(claim)
-        .and_then(Value::as_u64)
-        .ok_or_else(|| {
-            Error::JwtClaimInvalid(format!(
-                "the JWT's \"{claim}\" claim is missing or not a whole number of seconds"
-            ))
-        })
+    payload.get(claim).and_then(Value::as_u64).ok_or_else(|| {
+        Error::JwtClaimInvalid(format!(
+            "the JWT's \"{claim}\" claim is missing or not a whole number of seconds"
+        ))
+    })
 }
 
 fn expect_string(

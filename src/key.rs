@@ -200,7 +200,11 @@ fn looks_encrypted_pkcs8(der: &[u8]) -> bool {
     let Some((&len, rest)) = rest.split_first() else {
         return false;
     };
-    let skip = if len & 0x80 == 0 { 0 } else { usize::from(len & 0x7f) };
+    let skip = if len & 0x80 == 0 {
+        0
+    } else {
+        usize::from(len & 0x7f)
+    };
     matches!(rest.get(skip), Some(0x30))
 }
 

@@ -51,7 +51,10 @@ impl core::fmt::Debug for KeyFile {
             .field("service_account_id", &self.service_account_id)
             .field("created_at", &self.created_at)
             .field("key_algorithm", &self.key_algorithm)
-            .field("private_key", &self.private_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| "<redacted>"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -92,7 +95,9 @@ impl KeyFile {
             _ => (object, None),
         };
         reject_other_kinds(fields)?;
-        if has_any(fields, &["user_account_id", "userAccountId"]) && !has_any(fields, &["service_account_id", "serviceAccountId"]) {
+        if has_any(fields, &["user_account_id", "userAccountId"])
+            && !has_any(fields, &["service_account_id", "serviceAccountId"])
+        {
             return Err(Error::KeyUserAccount);
         }
         let id = required(fields, "id", &["id"])?;
@@ -135,7 +140,8 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
     let text = text.trim_start_matches('\u{feff}').trim();
     if text.is_empty() {
         return Err(Error::KeyNotJson(
-            "the key is empty; paste the authorized key JSON (the file `yc iam key create` wrote)".to_string(),
+            "the key is empty; paste the authorized key JSON (the file `yc iam key create` wrote)"
+                .to_string(),
         ));
     }
     match serde_json::from_str::<Value>(text) {
@@ -169,13 +175,28 @@ fn not_json_hint(text: &str, e: &serde_json::Error) -> String {
 }
 
 fn reject_other_kinds(fields: &Map<String, Value>) -> Result<()> {
-    if has_any(fields, &["access_key", "accessKey", "storage_access_key", "storageAccessKey"])
-        || (has_any(fields, &["secret", "secret_key", "secretKey", "aws_secret_access_key"])
-            && has_any(fields, &["key_id", "keyId", "access_key_id", "aws_access_key_id"]))
-    {
-        return Err(Error::KeyWrongKind("a static access key (for Object Storage)"));
+    if has_any(
+        fields,
+        &[
+            "access_key",
+            "accessKey",
+            "storage_access_key",
+            "storageAccessKey",
+        ],
+    ) || (has_any(
+        fields,
+        &["secret", "secret_key", "secretKey", "aws_secret_access_key"],
+    ) && has_any(
+        fields,
+        &["key_id", "keyId", "access_key_id", "aws_access_key_id"],
+    )) {
+        return Err(Error::KeyWrongKind(
+            "a static access key (for Object Storage)",
+        ));
     }
-    if has_any(fields, &["api_key", "apiKey"]) || (fields.contains_key("secret") && !fields.contains_key("private_key")) {
+    if has_any(fields, &["api_key", "apiKey"])
+        || (fields.contains_key("secret") && !fields.contains_key("private_key"))
+    {
         return Err(Error::KeyWrongKind("an API key"));
     }
     Ok(())
@@ -203,7 +224,11 @@ fn has_any(fields: &Map<String, Value>, names: &[&str]) -> bool {
     names.iter().any(|n| fields.contains_key(*n))
 }
 
-fn optional(fields: &Map<String, Value>, canonical: &'static str, names: &[&str]) -> Result<Option<String>> {
+fn optional(
+    fields: &Map<String, Value>,
+    canonical: &'static str,
+    names: &[&str],
+) -> Result<Option<String>> {
     let Some(value) = names.iter().find_map(|n| fields.get(*n)) else {
         return Ok(None);
     };
@@ -214,7 +239,11 @@ fn optional(fields: &Map<String, Value>, canonical: &'static str, names: &[&str]
     }
 }
 
-fn required(fields: &Map<String, Value>, canonical: &'static str, names: &[&str]) -> Result<String> {
+fn required(
+    fields: &Map<String, Value>,
+    canonical: &'static str,
+    names: &[&str],
+) -> Result<String> {
     optional(fields, canonical, names)?
         .map(|s| s.trim().to_string())
         .ok_or(Error::KeyFieldMissing(canonical))

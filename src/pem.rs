@@ -148,7 +148,8 @@ fn decode_bare(text: &str, field: &'static str) -> Result<Pem> {
 /// Standard base64, padding optional; URL-safe accepted too.
 fn base64_decode(body: &str) -> Option<Zeroizing<Vec<u8>>> {
     use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    let config = GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
     let standard = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
     let url = GeneralPurpose::new(&base64::alphabet::URL_SAFE, config);
     standard

@@ -62,7 +62,11 @@ pub fn verifier(key: PublicKey) -> pss::VerifyingKey<Sha256> {
 ///
 /// # Errors
 /// [`Error::JwtSignature`] when the signature is not valid for this key.
-pub fn verify(verifier: &pss::VerifyingKey<Sha256>, message: &[u8], signature: &[u8]) -> Result<()> {
+pub fn verify(
+    verifier: &pss::VerifyingKey<Sha256>,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<()> {
     let signature = pss::Signature::try_from(signature).map_err(|_| Error::JwtSignature)?;
     verifier
         .verify(message, &signature)

@@ -34,7 +34,9 @@ impl VerifyingKey {
             return Self::from_key_file(&KeyFile::from_json_public(text)?);
         }
         let public = if trimmed.contains("PRIVATE KEY-----") {
-            key::private_key_from_pem(text, "the key")?.key.to_public_key()
+            key::private_key_from_pem(text, "the key")?
+                .key
+                .to_public_key()
         } else {
             key::public_key_from_pem(text, "the public key")?
         };
@@ -48,9 +50,9 @@ impl VerifyingKey {
     fn from_key_file(file: &KeyFile) -> Result<Self> {
         let public = match (&file.public_key, &file.private_key) {
             (Some(public_pem), _) => key::public_key_from_pem(public_pem, "public_key")?,
-            (None, Some(private_pem)) => {
-                key::private_key_from_pem(private_pem, "private_key")?.key.to_public_key()
-            }
+            (None, Some(private_pem)) => key::private_key_from_pem(private_pem, "private_key")?
+                .key
+                .to_public_key(),
             (None, None) => return Err(crate::Error::KeyFieldMissing("public_key")),
         };
         Ok(VerifyingKey {

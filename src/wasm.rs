@@ -8,6 +8,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::check::{self, Verdict};
 use crate::jwt::{self, SignOptions, VerifyOptions, MAX_SAFE_SECONDS};
@@ -61,10 +62,12 @@ struct KeyInfo<'a> {
 
 #[wasm_bindgen]
 impl KeyHandle {
-    /// Parses an authorized key file.
+    /// Parses an authorized key file. The text is taken by value so that
+    /// its copy in wasm memory is wiped after parsing.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: &str) -> JsResult<KeyHandle> {
-        AuthorizedKey::from_json(text)
+    pub fn from_json(text: String) -> JsResult<KeyHandle> {
+        let text = Zeroizing::new(text);
+        AuthorizedKey::from_json(&text)
             .map(|key| KeyHandle { key })
             .map_err(|e| to_js(&e))
     }
@@ -97,7 +100,13 @@ impl KeyHandle {
 
     /// Verifies a JWT against this key's public half and ids.
     #[wasm_bindgen(js_name = verifyJwt)]
-    pub fn verify_jwt(&self, token: &str, now: f64, leeway: f64, audience: Option<String>) -> JsResult<JsValue> {
+    pub fn verify_jwt(
+        &self,
+        token: &str,
+        now: f64,
+        leeway: f64,
+        audience: Option<String>,
+    ) -> JsResult<JsValue> {
         verify_with(token, &VerifyingKey::from(&self.key), now, leeway, audience)
     }
 }
@@ -105,12 +114,25 @@ impl KeyHandle {
 /// Verifies a JWT with a key given as text (authorized key JSON, key
 /// description, or PEM).
 #[wasm_bindgen(js_name = verifyJwtWithText)]
-pub fn verify_jwt_with_text(token: &str, key: &str, now: f64, leeway: f64, audience: Option<String>) -> JsResult<JsValue> {
-    let key = VerifyingKey::from_text(key).map_err(|e| to_js(&e))?;
+pub fn verify_jwt_with_text(
+    token: &str,
+    key: String,
+    now: f64,
+    leeway: f64,
+    audience: Option<String>,
+) -> JsResult<JsValue> {
+    let key = Zeroizing::new(key);
+    let key = VerifyingKey::from_text(&key).map_err(|e| to_js(&e))?;
     verify_with(token, &key, now, leeway, audience)
 }
 
-fn verify_with(token: &str, key: &VerifyingKey, now: f64, leeway: f64, audience: Option<String>) -> JsResult<JsValue> {
+fn verify_with(
+    token: &str,
+    key: &VerifyingKey,
+    now: f64,
+    leeway: f64,
+    audience: Option<String>,
+) -> JsResult<JsValue> {
     let run = || {
         let options = VerifyOptions {
             now: seconds("now", now, false)?,
@@ -119,7 +141,9 @@ fn verify_with(token: &str, key: &VerifyingKey, now: f64, leeway: f64, audience:
         };
         jwt::verify(token, key, &options)
     };
-    run().map(|decoded| decoded_to_js(&decoded)).map_err(|e| to_js(&e))
+    run()
+        .map(|decoded| decoded_to_js(&decoded))
+        .map_err(|e| to_js(&e))
 }
 
 /// Verifies a raw PS256 signature over `message` with a public key given as
@@ -133,7 +157,9 @@ pub fn verify_ps256(key: &str, message: &[u8], signature: &[u8]) -> JsResult<()>
 /// Decodes a JWT without verifying it: `{header, payload}`.
 #[wasm_bindgen(js_name = decodeJwt)]
 pub fn decode_jwt(token: &str) -> JsResult<JsValue> {
-    jwt::decode(token).map(|d| decoded_to_js(&d)).map_err(|e| to_js(&e))
+    jwt::decode(token)
+        .map(|d| decoded_to_js(&d))
+        .map_err(|e| to_js(&e))
 }
 
 /// `{header, payload}` as plain JS objects. Through JSON text, so numbers
@@ -166,9 +192,10 @@ struct JsReport<'a> {
 
 /// Runs the offline key check: `{ok, checks: [{id, ok, verdict, message, code?}]}`.
 #[wasm_bindgen(js_name = checkKey)]
-pub fn check_key(text: &str, now: f64) -> JsResult<JsValue> {
+pub fn check_key(text: String, now: f64) -> JsResult<JsValue> {
+    let text = Zeroizing::new(text);
     let now = seconds("now", now, false).map_err(|e| to_js(&e))?;
-    let report = check::check_key(text, now);
+    let report = check::check_key(&text, now);
     let checks = report
         .checks
         .iter()
@@ -180,7 +207,10 @@ pub fn check_key(text: &str, now: f64) -> JsResult<JsValue> {
             code: c.code,
         })
         .collect();
-    Ok(to_object(&JsReport { ok: report.ok(), checks }))
+    Ok(to_object(&JsReport {
+        ok: report.ok(),
+        checks,
+    }))
 }
 
 /// Every error code the core can give.

@@ -10,22 +10,34 @@ const NOW: u64 = 1_790_000_000;
 
 #[test]
 fn header_and_payload_are_exactly_what_iam_expects() {
-    for (file, kid, bits) in [("key-2048.json", "ajetestkey2048000001", 256), ("key-4096.json", "ajetestkey4096000001", 512)] {
+    for (file, kid, bits) in [
+        ("key-2048.json", "ajetestkey2048000001", 256),
+        ("key-4096.json", "ajetestkey4096000001", 512),
+    ] {
         let key = AuthorizedKey::from_json(&fixture(file)).unwrap();
         let token = key.sign_jwt(&SignOptions::new(NOW)).unwrap();
         let parts: Vec<&str> = token.split('.').collect();
         assert_eq!(parts.len(), 3);
         // Exact bytes, in this order: IAM and other verifiers see these.
         assert_eq!(
-            String::from_utf8(base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, parts[0]).unwrap()).unwrap(),
+            String::from_utf8(
+                base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, parts[0])
+                    .unwrap()
+            )
+            .unwrap(),
             format!(r#"{{"typ":"JWT","alg":"PS256","kid":"{kid}"}}"#)
         );
         assert_eq!(
             b64url_json(parts[1]),
             json!({"iss": "ajetestserviceacc001", "aud": DEFAULT_AUDIENCE, "iat": NOW, "exp": NOW + 3600})
         );
-        assert!(!token.contains('=') && !token.contains('+') && !token.contains('/'), "base64url, no padding");
-        let signature = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, parts[2]).unwrap();
+        assert!(
+            !token.contains('=') && !token.contains('+') && !token.contains('/'),
+            "base64url, no padding"
+        );
+        let signature =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, parts[2])
+                .unwrap();
         assert_eq!(signature.len(), bits);
         jwt::verify(&token, &VerifyingKey::from(&key), &VerifyOptions::new(NOW)).unwrap();
     }
@@ -44,17 +56,33 @@ fn salted_signatures_differ_but_all_verify() {
 fn ttl_and_audience_options() {
     let key = key_2048();
     let token = key
-        .sign_jwt(&SignOptions { now: NOW, ttl: 600, audience: Some("http://127.0.0.1:8080/iam/v1/tokens".into()) })
+        .sign_jwt(&SignOptions {
+            now: NOW,
+            ttl: 600,
+            audience: Some("http://127.0.0.1:8080/iam/v1/tokens".into()),
+        })
         .unwrap();
     let payload = jwt::decode(&token).unwrap().payload;
     assert_eq!(payload["exp"], json!(NOW + 600));
     assert_eq!(payload["aud"], json!("http://127.0.0.1:8080/iam/v1/tokens"));
     for ttl in [0, 3601, 86_400] {
-        let err = key.sign_jwt(&SignOptions { now: NOW, ttl, audience: None }).unwrap_err();
+        let err = key
+            .sign_jwt(&SignOptions {
+                now: NOW,
+                ttl,
+                audience: None,
+            })
+            .unwrap_err();
         assert_eq!(err.code(), "ERR_OPTION_INVALID", "ttl {ttl}");
         assert!(err.to_string().contains("3600"), "{err}");
     }
-    let err = key.sign_jwt(&SignOptions { now: NOW, ttl: 60, audience: Some(" ".into()) }).unwrap_err();
+    let err = key
+        .sign_jwt(&SignOptions {
+            now: NOW,
+            ttl: 60,
+            audience: Some(" ".into()),
+        })
+        .unwrap_err();
     assert_eq!(err.code(), "ERR_OPTION_INVALID");
     let err = key.sign_jwt(&SignOptions::new(u64::MAX - 10)).unwrap_err();
     assert_eq!(err.code(), "ERR_OPTION_INVALID");
@@ -85,8 +113,17 @@ fn malformed_tokens_are_errors_not_panics() {
         format!("{h}=.{p}.{s}"),
         format!("!!.{p}.{s}"),
         format!("{h}.{p}.{s}!"),
-        format!("{}.{p}.{s}", base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, "[1]")),
-        format!("{h}.{}.{s}", base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, "not json")),
+        format!(
+            "{}.{p}.{s}",
+            base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, "[1]")
+        ),
+        format!(
+            "{h}.{}.{s}",
+            base64::Engine::encode(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                "not json"
+            )
+        ),
         "é.ü.ö".into(),
         "..".into(),
     ];
@@ -97,7 +134,10 @@ fn malformed_tokens_are_errors_not_panics() {
         assert_eq!(jwt::decode(&token).unwrap_err().code(), "ERR_JWT_MALFORMED");
     }
     let huge = "a".repeat(17 * 1024);
-    assert_eq!(jwt::decode(&huge).unwrap_err().code(), "ERR_INPUT_TOO_LARGE");
+    assert_eq!(
+        jwt::decode(&huge).unwrap_err().code(),
+        "ERR_INPUT_TOO_LARGE"
+    );
 }
 
 #[test]
@@ -108,7 +148,9 @@ fn verify_rejects_what_iam_rejects() {
     let good = key.sign_jwt(&SignOptions::new(NOW)).unwrap();
     jwt::verify(&good, &verifying, &at(NOW + 3600 + 59)).unwrap();
 
-    let code = |token: &str, opts: &VerifyOptions| jwt::verify(token, &verifying, opts).unwrap_err().code();
+    let code = |token: &str, opts: &VerifyOptions| {
+        jwt::verify(token, &verifying, opts).unwrap_err().code()
+    };
     // Expired (past the 60 s leeway), and issued in the future.
     assert_eq!(code(&good, &at(NOW + 3600 + 61)), "ERR_JWT_EXPIRED");
     assert_eq!(code(&good, &at(NOW - 120)), "ERR_JWT_CLAIM_INVALID");
@@ -119,29 +161,60 @@ fn verify_rejects_what_iam_rejects() {
         &base64::engine::general_purpose::URL_SAFE_NO_PAD,
         json!({"iss":"ajeattacker","aud":DEFAULT_AUDIENCE,"iat":NOW,"exp":NOW+3600}).to_string(),
     );
-    assert_eq!(code(&format!("{h}.{evil}.{s}"), &at(NOW)), "ERR_JWT_SIGNATURE");
+    assert_eq!(
+        code(&format!("{h}.{evil}.{s}"), &at(NOW)),
+        "ERR_JWT_SIGNATURE"
+    );
     // Signed with another key.
     let other = AuthorizedKey::from_json(&fixture("key-2048-other.json")).unwrap();
     let theirs = other.sign_jwt(&SignOptions::new(NOW)).unwrap();
     assert_eq!(code(&theirs, &at(NOW)), "ERR_JWT_SIGNATURE");
     // Too long-lived, and exp before iat.
     let header = r#"{"typ":"JWT","alg":"PS256","kid":"ajetestkey2048000001"}"#;
-    let claims = |iat: u64, exp: u64| json!({"iss":"ajetestserviceacc001","aud":DEFAULT_AUDIENCE,"iat":iat,"exp":exp}).to_string();
-    assert_eq!(code(&forge(&key, header, &claims(NOW, NOW + 3601)), &at(NOW)), "ERR_JWT_LIFETIME");
-    assert_eq!(code(&forge(&key, header, &claims(NOW, NOW)), &at(NOW)), "ERR_JWT_LIFETIME");
+    let claims = |iat: u64, exp: u64| {
+        json!({"iss":"ajetestserviceacc001","aud":DEFAULT_AUDIENCE,"iat":iat,"exp":exp}).to_string()
+    };
+    assert_eq!(
+        code(&forge(&key, header, &claims(NOW, NOW + 3601)), &at(NOW)),
+        "ERR_JWT_LIFETIME"
+    );
+    assert_eq!(
+        code(&forge(&key, header, &claims(NOW, NOW)), &at(NOW)),
+        "ERR_JWT_LIFETIME"
+    );
     // Other algorithms, even with a valid PSS signature.
-    let hs = forge(&key, r#"{"typ":"JWT","alg":"HS256","kid":"ajetestkey2048000001"}"#, &claims(NOW, NOW + 60));
+    let hs = forge(
+        &key,
+        r#"{"typ":"JWT","alg":"HS256","kid":"ajetestkey2048000001"}"#,
+        &claims(NOW, NOW + 60),
+    );
     assert_eq!(code(&hs, &at(NOW)), "ERR_JWT_ALGORITHM");
     let none = forge(&key, r#"{"alg":"none"}"#, &claims(NOW, NOW + 60));
     assert_eq!(code(&none, &at(NOW)), "ERR_JWT_ALGORITHM");
     // kid and iss must name the key.
-    let wrong_kid = forge(&key, r#"{"typ":"JWT","alg":"PS256","kid":"ajeotherkey"}"#, &claims(NOW, NOW + 60));
+    let wrong_kid = forge(
+        &key,
+        r#"{"typ":"JWT","alg":"PS256","kid":"ajeotherkey"}"#,
+        &claims(NOW, NOW + 60),
+    );
     assert_eq!(code(&wrong_kid, &at(NOW)), "ERR_JWT_CLAIM_INVALID");
-    let wrong_iss = forge(&key, header, &json!({"iss":"ajeother","aud":DEFAULT_AUDIENCE,"iat":NOW,"exp":NOW+60}).to_string());
+    let wrong_iss = forge(
+        &key,
+        header,
+        &json!({"iss":"ajeother","aud":DEFAULT_AUDIENCE,"iat":NOW,"exp":NOW+60}).to_string(),
+    );
     assert_eq!(code(&wrong_iss, &at(NOW)), "ERR_JWT_CLAIM_INVALID");
-    let no_exp = forge(&key, header, &json!({"iss":"ajetestserviceacc001","iat":NOW}).to_string());
+    let no_exp = forge(
+        &key,
+        header,
+        &json!({"iss":"ajetestserviceacc001","iat":NOW}).to_string(),
+    );
     assert_eq!(code(&no_exp, &at(NOW)), "ERR_JWT_CLAIM_INVALID");
-    let float_iat = forge(&key, header, &json!({"iss":"ajetestserviceacc001","iat":1.5,"exp":60}).to_string());
+    let float_iat = forge(
+        &key,
+        header,
+        &json!({"iss":"ajetestserviceacc001","iat":1.5,"exp":60}).to_string(),
+    );
     assert_eq!(code(&float_iat, &at(NOW)), "ERR_JWT_CLAIM_INVALID");
     // aud only when asked for.
     let mut want_aud = at(NOW);
@@ -157,9 +230,21 @@ fn a_bare_public_key_checks_the_signature_but_not_the_ids() {
     let pem = VerifyingKey::from_text(&fixture("public-2048.pem")).unwrap();
     let header = r#"{"typ":"JWT","alg":"PS256","kid":"anything"}"#;
     let payload = json!({"iss":"anyone","iat":NOW,"exp":NOW+60}).to_string();
-    jwt::verify(&forge(&key, header, &payload), &pem, &VerifyOptions::new(NOW)).unwrap();
+    jwt::verify(
+        &forge(&key, header, &payload),
+        &pem,
+        &VerifyOptions::new(NOW),
+    )
+    .unwrap();
     let private_pem = VerifyingKey::from_text(&fixture("keys/rsa2048.pem")).unwrap();
-    jwt::verify(&forge(&key, header, &payload), &private_pem, &VerifyOptions::new(NOW)).unwrap();
-    let err = VerifyingKey::from_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").err().unwrap();
+    jwt::verify(
+        &forge(&key, header, &payload),
+        &private_pem,
+        &VerifyOptions::new(NOW),
+    )
+    .unwrap();
+    let err = VerifyingKey::from_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
+        .err()
+        .unwrap();
     assert_eq!(err.code(), "ERR_KEY_CORRUPT");
 }

@@ -14,15 +14,21 @@ fn every_shape_parses_to_the_same_key() {
     // The public key of tests/fixtures/keys/rsa2048.pem, independent of the shapes.
     let public = VerifyingKey::from_text(&fixture("public-2048.pem")).unwrap();
     let shapes = fixture_dir("shapes");
-    assert!(shapes.len() >= 15, "expected all shapes, found {}", shapes.len());
+    assert!(
+        shapes.len() >= 15,
+        "expected all shapes, found {}",
+        shapes.len()
+    );
     for (name, text) in shapes {
-        let key = AuthorizedKey::from_json(&text).unwrap_or_else(|e| panic!("{name}: {} {e}", e.code()));
+        let key =
+            AuthorizedKey::from_json(&text).unwrap_or_else(|e| panic!("{name}: {} {e}", e.code()));
         assert_eq!(key.id(), ID, "{name}");
         assert_eq!(key.service_account_id(), SA, "{name}");
         assert_eq!(key.modulus_bits(), 2048, "{name}");
         // Same private key: what it signs verifies with the reference public key.
         let token = key.sign_jwt(&SignOptions::new(NOW)).unwrap();
-        jwt::verify(&token, &public, &VerifyOptions::new(NOW)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        jwt::verify(&token, &public, &VerifyOptions::new(NOW))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
 
@@ -44,20 +50,32 @@ fn every_reject_gets_its_code() {
     let manifest: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&fixture("rejects.json")).unwrap();
     let files = fixture_dir("rejects");
-    assert_eq!(files.len(), manifest.len(), "every reject file is in rejects.json");
+    assert_eq!(
+        files.len(),
+        manifest.len(),
+        "every reject file is in rejects.json"
+    );
     for (name, text) in files {
         let want = manifest[&name].as_str().unwrap();
-        let err = AuthorizedKey::from_json(&text).err().unwrap_or_else(|| panic!("{name} parsed"));
+        let err = AuthorizedKey::from_json(&text)
+            .err()
+            .unwrap_or_else(|| panic!("{name} parsed"));
         assert_eq!(err.code(), want, "{name}: {err}");
         let message = err.to_string();
-        assert!(!message.is_empty() && !message.contains('\n'), "{name}: one line: {message:?}");
+        assert!(
+            !message.is_empty() && !message.contains('\n'),
+            "{name}: one line: {message:?}"
+        );
     }
 }
 
 #[test]
 fn messages_name_what_is_wrong() {
     let cases = [
-        ("rejects/missing-service-account-id.json", "\"service_account_id\""),
+        (
+            "rejects/missing-service-account-id.json",
+            "\"service_account_id\"",
+        ),
         ("rejects/missing-private-key.json", "\"private_key\""),
         ("rejects/static-access-key-yc.json", "static access key"),
         ("rejects/api-key-yc.json", "API key"),
@@ -97,7 +115,10 @@ fn no_message_quotes_the_private_key() {
             Ok(_) => continue,
         };
         for run in &runs {
-            assert!(!message.contains(run.as_str()), "message quotes the key: {message}");
+            assert!(
+                !message.contains(run.as_str()),
+                "message quotes the key: {message}"
+            );
         }
     }
 }
@@ -110,7 +131,10 @@ fn debug_output_hides_the_key() {
     for run in secret_runs(&fixture("keys/rsa2048.pem")) {
         assert!(!debug.contains(&run));
     }
-    assert!(!debug.contains("BoxedUint") && !debug.contains("primes"), "{debug}");
+    assert!(
+        !debug.contains("BoxedUint") && !debug.contains("primes"),
+        "{debug}"
+    );
 }
 
 #[test]

@@ -8,7 +8,10 @@ use sha2::{Digest, Sha256};
 use std::convert::Infallible;
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 /// Gives the salt first (rsa's PSS signer draws it before anything else),
@@ -58,21 +61,29 @@ fn nist_sig_gen_pss_sha256() {
     let (mut sha, mut salt, mut msg) = (String::new(), Vec::new(), Vec::new());
     let mut checked = std::collections::BTreeMap::<usize, usize>::new();
     for line in text.lines() {
-        let Some((name, value)) = line.split_once(" = ") else { continue };
+        let Some((name, value)) = line.split_once(" = ") else {
+            continue;
+        };
         match name {
             "n" => n = hex(value),
             "e" => e = hex(value),
             "d" => {
                 d = hex(value);
-                key = Some(PrivateKey::from_components(uint(&n), uint(&e), uint(&d), vec![]).unwrap());
+                key = Some(
+                    PrivateKey::from_components(uint(&n), uint(&e), uint(&d), vec![]).unwrap(),
+                );
             }
             "SHAAlg" => sha = value.to_string(),
             "SaltVal" => salt = hex(value),
             "Msg" => msg = hex(value),
             "S" if sha == "SHA256" => {
                 let key = key.as_ref().unwrap();
-                let mut rng = SaltThenStream { salt: salt.clone(), counter: 0 };
-                let signature = ps256::sign_with_salt_len_and_rng(key, salt.len(), &msg, &mut rng).unwrap();
+                let mut rng = SaltThenStream {
+                    salt: salt.clone(),
+                    counter: 0,
+                };
+                let signature =
+                    ps256::sign_with_salt_len_and_rng(key, salt.len(), &msg, &mut rng).unwrap();
                 assert_eq!(signature, hex(value), "mod {} bits", n.len() * 8);
                 *checked.entry(n.len() * 8).or_default() += 1;
             }
@@ -80,5 +91,8 @@ fn nist_sig_gen_pss_sha256() {
         }
     }
     // 10 SHA-256 cases for each of the five modulus sizes.
-    assert_eq!(checked.into_iter().collect::<Vec<_>>(), vec![(1024, 10), (1536, 10), (2048, 10), (3072, 10), (4096, 10)]);
+    assert_eq!(
+        checked.into_iter().collect::<Vec<_>>(),
+        vec![(1024, 10), (1536, 10), (2048, 10), (3072, 10), (4096, 10)]
+    );
 }

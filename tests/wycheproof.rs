@@ -3,12 +3,19 @@
 use iamjwt::{ps256, VerifyingKey};
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 fn run(file: &str) -> (usize, usize) {
-    let path = format!("{}/tests/vectors/wycheproof/{file}", env!("CARGO_MANIFEST_DIR"));
-    let suite: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let path = format!(
+        "{}/tests/vectors/wycheproof/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let suite: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let (mut valid, mut invalid) = (0, 0);
     for group in suite["testGroups"].as_array().unwrap() {
         assert_eq!(group["sLen"], 32);
@@ -26,14 +33,21 @@ fn run(file: &str) -> (usize, usize) {
                     valid += 1;
                 }
                 "invalid" => {
-                    assert_eq!(result.unwrap_err().code(), "ERR_JWT_SIGNATURE", "{file} case {id}");
+                    assert_eq!(
+                        result.unwrap_err().code(),
+                        "ERR_JWT_SIGNATURE",
+                        "{file} case {id}"
+                    );
                     invalid += 1;
                 }
                 other => panic!("{file} case {id}: unexpected result {other}"),
             }
         }
     }
-    assert_eq!(valid + invalid, suite["numberOfTests"].as_u64().unwrap() as usize);
+    assert_eq!(
+        valid + invalid,
+        suite["numberOfTests"].as_u64().unwrap() as usize
+    );
     (valid, invalid)
 }
 

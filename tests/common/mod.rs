@@ -7,7 +7,9 @@ use iamjwt::AuthorizedKey;
 use std::path::PathBuf;
 
 pub fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 pub fn fixture(name: &str) -> String {
@@ -20,7 +22,10 @@ pub fn fixture_dir(dir: &str) -> Vec<(String, String)> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().into_string().unwrap(), std::fs::read_to_string(e.path()).unwrap())
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
         })
         .collect();
     out.sort();
@@ -40,9 +45,12 @@ pub fn forge(key: &AuthorizedKey, header: &str, payload: &str) -> String {
         URL_SAFE_NO_PAD.encode(header),
         URL_SAFE_NO_PAD.encode(payload)
     );
-    let signature =
-        iamjwt::ps256::sign_with_rng(key.signing_key(), signing_input.as_bytes(), &mut getrandom::SysRng)
-            .unwrap();
+    let signature = iamjwt::ps256::sign_with_rng(
+        key.signing_key(),
+        signing_input.as_bytes(),
+        &mut getrandom::SysRng,
+    )
+    .unwrap();
     format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
 
@@ -58,5 +66,9 @@ pub fn secret_runs(pem: &str) -> Vec<String> {
         .filter(|l| !l.starts_with("-----") && !l.contains("PLEASE"))
         .collect();
     let chars: Vec<char> = body.chars().collect();
-    chars.windows(16).step_by(8).map(|w| w.iter().collect()).collect()
+    chars
+        .windows(16)
+        .step_by(8)
+        .map(|w| w.iter().collect())
+        .collect()
 }

@@ -62,6 +62,24 @@ pub enum Error {
     /// A claim or header field is missing, of the wrong type, or does not
     /// match (`iat` in the future, `kid`, `iss`, `aud`).
     JwtClaimInvalid(String),
+    /// IAM refused the exchange: an HTTP error status with IAM's error JSON.
+    IamRejected {
+        /// The HTTP status.
+        status: u16,
+        /// The gRPC status code IAM gave (16 is UNAUTHENTICATED).
+        grpc_code: Option<i64>,
+        /// IAM's message.
+        message: String,
+        /// IAM's request id, for support.
+        request_id: Option<String>,
+    },
+    /// A token service answered with something that is not JSON (an HTML
+    /// page from a proxy, an empty body).
+    ResponseNotJson(String),
+    /// A token service answered JSON without the fields it must have.
+    ResponseInvalid(String),
+    /// A VM metadata service refused (an HTTP error, or EC2's `Code` not `Success`).
+    MetadataRejected(String),
     /// The random number generator failed.
     Rng,
     /// The RSA operation failed for a reason that is not the input's fault.
@@ -89,6 +107,10 @@ pub const ERROR_CODES: &[&str] = &[
     "ERR_JWT_EXPIRED",
     "ERR_JWT_LIFETIME",
     "ERR_JWT_CLAIM_INVALID",
+    "ERR_IAM_REJECTED",
+    "ERR_RESPONSE_NOT_JSON",
+    "ERR_RESPONSE_INVALID",
+    "ERR_METADATA_REJECTED",
     "ERR_RNG",
     "ERR_CRYPTO",
 ];
@@ -119,6 +141,10 @@ impl Error {
             Error::JwtExpired { .. } => "ERR_JWT_EXPIRED",
             Error::JwtLifetime(_) => "ERR_JWT_LIFETIME",
             Error::JwtClaimInvalid(_) => "ERR_JWT_CLAIM_INVALID",
+            Error::IamRejected { .. } => "ERR_IAM_REJECTED",
+            Error::ResponseNotJson(_) => "ERR_RESPONSE_NOT_JSON",
+            Error::ResponseInvalid(_) => "ERR_RESPONSE_INVALID",
+            Error::MetadataRejected(_) => "ERR_METADATA_REJECTED",
             Error::Rng => "ERR_RNG",
             Error::Crypto => "ERR_CRYPTO",
         }
@@ -179,6 +205,25 @@ impl fmt::Display for Error {
             ),
             Error::JwtLifetime(why) => f.write_str(why),
             Error::JwtClaimInvalid(why) => f.write_str(why),
+            Error::IamRejected {
+                status,
+                grpc_code,
+                message,
+                request_id,
+            } => {
+                write!(f, "{status}")?;
+                if let Some(code) = grpc_code {
+                    write!(f, " {} ({code})", crate::exchange::grpc_code_name(*code))?;
+                }
+                write!(f, ": {}", message.trim_end_matches('.'))?;
+                if let Some(id) = request_id {
+                    write!(f, ". requestId={id}")?;
+                }
+                Ok(())
+            }
+            Error::ResponseNotJson(why) | Error::ResponseInvalid(why) | Error::MetadataRejected(why) => {
+                f.write_str(why)
+            }
             Error::Rng => f.write_str("the system random number generator failed"),
             Error::Crypto => f.write_str("the RSA operation failed"),
         }

@@ -7,12 +7,15 @@ extern crate alloc;
 
 pub mod authorized_key;
 pub mod check;
+pub mod emulator;
 pub mod error;
+pub mod exchange;
 pub mod jwt;
 pub mod key;
 pub mod key_file;
 pub mod pem;
 pub mod ps256;
+pub mod time;
 pub mod verifying_key;
 
 #[cfg(target_arch = "wasm32")]

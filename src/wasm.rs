@@ -11,6 +11,8 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::check::{self, Verdict};
+use crate::emulator::Emulator;
+use crate::exchange;
 use crate::jwt::{self, SignOptions, VerifyOptions, MAX_SAFE_SECONDS};
 use crate::{AuthorizedKey, Error, VerifyingKey, ERROR_CODES};
 
@@ -20,6 +22,22 @@ fn to_js(error: &Error) -> JsValue {
     js.set_name("IamJwtError");
     // Setting a property on a fresh Error object cannot fail.
     let _ = js_sys::Reflect::set(&js, &"code".into(), &error.code().into());
+    if let Error::IamRejected {
+        status,
+        grpc_code,
+        request_id,
+        ..
+    } = error
+    {
+        let _ = js_sys::Reflect::set(&js, &"status".into(), &JsValue::from(*status));
+        if let Some(code) = grpc_code {
+            #[allow(clippy::cast_precision_loss)]
+            let _ = js_sys::Reflect::set(&js, &"grpcCode".into(), &JsValue::from(*code as f64));
+        }
+        if let Some(id) = request_id {
+            let _ = js_sys::Reflect::set(&js, &"requestId".into(), &JsValue::from_str(id));
+        }
+    }
     js.into()
 }
 
@@ -236,4 +254,196 @@ pub fn defaults() -> JsValue {
         max_ttl: jwt::MAX_TTL,
         leeway: jwt::DEFAULT_LEEWAY,
     })
+}
+
+// ---- Getting tokens: requests as values, answers parsed (sans-IO) ----
+
+#[derive(Serialize)]
+struct JsRequest<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: alloc::collections::BTreeMap<&'a str, &'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+}
+
+fn request_to_js(request: &exchange::HttpRequest) -> JsValue {
+    to_object(&JsRequest {
+        method: request.method,
+        url: &request.url,
+        headers: request
+            .headers
+            .iter()
+            .map(|(n, v)| (*n, v.as_str()))
+            .collect(),
+        body: request.body.as_deref(),
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsToken<'a> {
+    token: &'a str,
+    expires_at: u64,
+}
+
+fn token_to_js(result: crate::Result<exchange::Token>) -> JsResult<JsValue> {
+    result
+        .map(|t| {
+            to_object(&JsToken {
+                token: &t.token,
+                expires_at: t.expires_at,
+            })
+        })
+        .map_err(|e| to_js(&e))
+}
+
+/// The request for one flow: `jwt`, `oauth`, `gce`, `ec2`, `ibm-instance`
+/// or `ibm-iam`. `credential` is the JWT, the OAuth token or the IBM
+/// instance token; `url` the endpoint or metadata base; `profile` the IBM
+/// trusted profile id or CRN.
+#[wasm_bindgen(js_name = buildTokenRequest)]
+pub fn build_token_request(
+    flow: &str,
+    credential: Option<String>,
+    url: Option<String>,
+    profile: Option<String>,
+) -> JsResult<JsValue> {
+    let credential = Zeroizing::new(credential.unwrap_or_default());
+    let url = url.as_deref();
+    let request = match flow {
+        "jwt" => exchange::jwt_request(&credential, url),
+        "oauth" => exchange::oauth_request(&credential, url),
+        "gce" => exchange::gce_request(url),
+        "ec2" => exchange::ec2_request(url),
+        "ibm-instance" => exchange::ibm_instance_token_request(url),
+        "ibm-iam" => exchange::ibm_iam_token_request(
+            url,
+            &credential,
+            &exchange::IbmProfile::from_id_or_crn(profile.as_deref()),
+        ),
+        _ => {
+            return Err(to_js(&Error::OptionInvalid(alloc::format!(
+                "unknown token flow \"{flow}\""
+            ))))
+        }
+    };
+    Ok(request_to_js(&request))
+}
+
+/// Parses the answer of one flow (as in `buildTokenRequest`) into
+/// `{token, expiresAt}` (Unix seconds).
+#[wasm_bindgen(js_name = parseTokenResponse)]
+pub fn parse_token_response(flow: &str, status: u16, body: &str, now: f64) -> JsResult<JsValue> {
+    let now = seconds("now", now, false).map_err(|e| to_js(&e))?;
+    token_to_js(match flow {
+        "jwt" | "oauth" => exchange::parse_iam_response(status, body, now),
+        "gce" => exchange::parse_gce_response(status, body, now),
+        "ec2" => exchange::parse_ec2_response(status, body, now),
+        "ibm-instance" => exchange::parse_ibm_instance_token_response(status, body, now),
+        "ibm-iam" => exchange::parse_ibm_iam_token_response(status, body, now),
+        _ => Err(Error::OptionInvalid(alloc::format!(
+            "unknown token flow \"{flow}\""
+        ))),
+    })
+}
+
+/// Whether a failed attempt (status, or none for a network error) may be retried.
+#[wasm_bindgen(js_name = isRetryable)]
+pub fn is_retryable(status: Option<u16>) -> bool {
+    exchange::is_retryable(status)
+}
+
+/// Milliseconds to wait before retry `attempt` (see `exchange::retry_delay_ms`).
+#[wasm_bindgen(js_name = retryDelayMs)]
+pub fn retry_delay_ms(
+    attempt: u32,
+    retry_after: Option<String>,
+    base_ms: f64,
+    max_ms: f64,
+    jitter: f64,
+) -> f64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let ms = exchange::retry_delay_ms(
+        attempt,
+        retry_after.as_deref(),
+        base_ms.max(0.0) as u64,
+        max_ms.max(0.0) as u64,
+        jitter,
+    );
+    #[allow(clippy::cast_precision_loss)]
+    let ms = ms as f64;
+    ms
+}
+
+/// The Unix second at which a token obtained at `obtainedAt` and expiring at
+/// `expiresAt` should be refreshed.
+#[wasm_bindgen(js_name = refreshAt)]
+pub fn refresh_at(obtained_at: f64, expires_at: f64) -> f64 {
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let at = exchange::refresh_at(obtained_at.max(0.0) as u64, expires_at.max(0.0) as u64) as f64;
+    at
+}
+
+/// The local IAM emulator's decisions (the JS side runs the HTTP server).
+#[wasm_bindgen(js_name = EmulatorCore)]
+pub struct EmulatorCore {
+    inner: Emulator,
+}
+
+#[wasm_bindgen(js_class = EmulatorCore)]
+impl EmulatorCore {
+    /// An emulator answering at `tokenUrl`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(token_url: &str) -> EmulatorCore {
+        EmulatorCore {
+            inner: Emulator::new(token_url),
+        }
+    }
+
+    /// Registers a key's public half; returns `{id, serviceAccountId}`.
+    #[wasm_bindgen(js_name = addKey)]
+    pub fn add_key(&mut self, json: String) -> JsResult<JsValue> {
+        let json = Zeroizing::new(json);
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Ids {
+            id: String,
+            service_account_id: String,
+        }
+        self.inner
+            .add_key(&json)
+            .map(|(id, service_account_id)| {
+                to_object(&Ids {
+                    id,
+                    service_account_id,
+                })
+            })
+            .map_err(|e| to_js(&e))
+    }
+
+    /// Answers one exchange: `{status, body}`.
+    pub fn exchange(
+        &self,
+        body: &str,
+        now: f64,
+        request_id: &str,
+        new_token: &str,
+    ) -> JsResult<JsValue> {
+        let now = seconds("now", now, false).map_err(|e| to_js(&e))?;
+        let answer = self.inner.exchange(body, now, request_id, new_token);
+        #[derive(Serialize)]
+        struct Answer<'a> {
+            status: u16,
+            body: &'a str,
+        }
+        Ok(to_object(&Answer {
+            status: answer.status,
+            body: &answer.body,
+        }))
+    }
 }

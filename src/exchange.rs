@@ -1,0 +1,516 @@
+//! Getting IAM tokens, sans-IO: each request is a value for the caller to
+//! send, each answer is parsed from the status and body the caller received.
+//! Nothing here opens a socket or reads a clock.
+//!
+//! The flows (Yandex Cloud docs, "Getting an IAM token"; IBM Cloud VPC docs,
+//! "Instance identity and trusted profiles"):
+//!
+//! | flow | request | answer |
+//! |---|---|---|
+//! | JWT → IAM | [`jwt_request`]: `POST {endpoint}` `{"jwt"}` | [`parse_iam_response`] |
+//! | OAuth → IAM | [`oauth_request`]: `POST {endpoint}` `{"yandexPassportOauthToken"}` | [`parse_iam_response`] |
+//! | GCE metadata | [`gce_request`]: `GET …/service-accounts/default/token` | [`parse_gce_response`] |
+//! | EC2 metadata | [`ec2_request`]: `GET …/security-credentials/default/` | [`parse_ec2_response`] |
+//! | IBM, step 1 | [`ibm_instance_token_request`]: `PUT …/instance_identity/v1/token` | [`parse_ibm_instance_token_response`] |
+//! | IBM, step 2 | [`ibm_iam_token_request`]: `POST …/instance_identity/v1/iam_token` | [`parse_ibm_iam_token_response`] |
+//!
+//! # Example
+//! ```
+//! use iamjwt::exchange;
+//!
+//! let request = exchange::jwt_request("eyJ…", None);
+//! assert_eq!(request.url, "https://iam.api.cloud.yandex.net/iam/v1/tokens");
+//! // … send it, then:
+//! let token = exchange::parse_iam_response(
+//!     200,
+//!     r#"{"iamToken":"t1.abc","expiresAt":"2026-11-24T08:00:00Z"}"#,
+//!     1_795_464_000,
+//! )?;
+//! assert_eq!(token.expires_at, 1_795_507_200);
+//! # Ok::<(), iamjwt::Error>(())
+//! ```
+
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use serde_json::{json, Map, Value};
+
+use crate::error::{Error, Result};
+use crate::jwt::DEFAULT_AUDIENCE;
+use crate::time::parse_rfc3339;
+
+/// The public IAM token endpoint.
+pub const DEFAULT_ENDPOINT: &str = DEFAULT_AUDIENCE;
+/// The link-local metadata service of a VM.
+pub const DEFAULT_METADATA_URL: &str = "http://169.254.169.254";
+/// The IBM instance metadata API version sent with every IBM request.
+pub const IBM_API_VERSION: &str = "2022-03-01";
+/// The longest answer body parsed, in bytes.
+pub const MAX_RESPONSE_LEN: usize = 256 * 1024;
+
+/// An HTTP request for the caller to send.
+#[derive(Clone, PartialEq, Eq)]
+#[must_use]
+pub struct HttpRequest {
+    /// `GET`, `PUT` or `POST`.
+    pub method: &'static str,
+    /// The full URL.
+    pub url: String,
+    /// Header names and values.
+    pub headers: Vec<(&'static str, String)>,
+    /// The JSON body, if any.
+    pub body: Option<String>,
+}
+
+impl core::fmt::Debug for HttpRequest {
+    /// Bodies and Authorization carry credentials: only their presence shows.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            )
+            .field("body", &self.body.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// A token and when it expires.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The token to send as `Authorization: Bearer …`.
+    pub token: String,
+    /// Unix seconds.
+    pub expires_at: u64,
+}
+
+impl core::fmt::Debug for Token {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Token")
+            .field("token", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// Which IBM trusted profile to assume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IbmProfile {
+    /// The instance's default profile (no body).
+    Default,
+    /// A profile id (`Profile-…`).
+    Id(String),
+    /// A profile CRN (`crn:v1:…`).
+    Crn(String),
+}
+
+impl IbmProfile {
+    /// A value beginning with `crn:` is a CRN, anything else an id, nothing
+    /// (or blank) the default profile.
+    #[must_use]
+    pub fn from_id_or_crn(value: Option<&str>) -> Self {
+        match value.map(str::trim) {
+            None | Some("") => IbmProfile::Default,
+            Some(v) if v.starts_with("crn:") => IbmProfile::Crn(v.to_string()),
+            Some(v) => IbmProfile::Id(v.to_string()),
+        }
+    }
+}
+
+fn json_post(url: &str, body: &Value) -> HttpRequest {
+    HttpRequest {
+        method: "POST",
+        url: url.to_string(),
+        headers: vec![
+            ("Content-Type", "application/json".to_string()),
+            ("Accept", "application/json".to_string()),
+        ],
+        body: Some(body.to_string()),
+    }
+}
+
+fn base(url: Option<&str>) -> &str {
+    url.unwrap_or(DEFAULT_METADATA_URL).trim_end_matches('/')
+}
+
+/// `POST {endpoint}` with `{"jwt": …}`; the endpoint defaults to
+/// [`DEFAULT_ENDPOINT`].
+pub fn jwt_request(jwt: &str, endpoint: Option<&str>) -> HttpRequest {
+    json_post(endpoint.unwrap_or(DEFAULT_ENDPOINT), &json!({ "jwt": jwt }))
+}
+
+/// `POST {endpoint}` with `{"yandexPassportOauthToken": …}`.
+pub fn oauth_request(oauth_token: &str, endpoint: Option<&str>) -> HttpRequest {
+    json_post(
+        endpoint.unwrap_or(DEFAULT_ENDPOINT),
+        &json!({ "yandexPassportOauthToken": oauth_token.trim() }),
+    )
+}
+
+/// The GCE-format metadata token request.
+pub fn gce_request(metadata_url: Option<&str>) -> HttpRequest {
+    HttpRequest {
+        method: "GET",
+        url: format!(
+            "{}/computeMetadata/v1/instance/service-accounts/default/token",
+            base(metadata_url)
+        ),
+        headers: vec![("Metadata-Flavor", "Google".to_string())],
+        body: None,
+    }
+}
+
+/// The EC2-format metadata credentials request.
+pub fn ec2_request(metadata_url: Option<&str>) -> HttpRequest {
+    HttpRequest {
+        method: "GET",
+        url: format!(
+            "{}/latest/meta-data/iam/security-credentials/default/",
+            base(metadata_url)
+        ),
+        headers: vec![],
+        body: None,
+    }
+}
+
+/// IBM step 1: the instance identity token.
+pub fn ibm_instance_token_request(metadata_url: Option<&str>) -> HttpRequest {
+    HttpRequest {
+        method: "PUT",
+        url: format!(
+            "{}/instance_identity/v1/token?version={IBM_API_VERSION}",
+            base(metadata_url)
+        ),
+        headers: vec![
+            ("Metadata-Flavor", "ibm".to_string()),
+            ("Accept", "application/json".to_string()),
+            ("Content-Type", "application/json".to_string()),
+        ],
+        body: Some(json!({ "expires_in": 3600 }).to_string()),
+    }
+}
+
+/// IBM step 2: the IAM token for a trusted profile, with the instance
+/// identity token from step 1.
+pub fn ibm_iam_token_request(
+    metadata_url: Option<&str>,
+    instance_token: &str,
+    profile: &IbmProfile,
+) -> HttpRequest {
+    let body = match profile {
+        IbmProfile::Default => None,
+        IbmProfile::Id(id) => Some(json!({ "trusted_profile": { "id": id } }).to_string()),
+        IbmProfile::Crn(crn) => Some(json!({ "trusted_profile": { "crn": crn } }).to_string()),
+    };
+    let mut headers = vec![
+        ("Authorization", format!("Bearer {instance_token}")),
+        ("Accept", "application/json".to_string()),
+    ];
+    if body.is_some() {
+        headers.push(("Content-Type", "application/json".to_string()));
+    }
+    HttpRequest {
+        method: "POST",
+        url: format!(
+            "{}/instance_identity/v1/iam_token?version={IBM_API_VERSION}",
+            base(metadata_url)
+        ),
+        headers,
+        body,
+    }
+}
+
+/// The gRPC status name of a code, as IAM reports them.
+#[must_use]
+pub fn grpc_code_name(code: i64) -> &'static str {
+    match code {
+        0 => "OK",
+        1 => "CANCELLED",
+        2 => "UNKNOWN",
+        3 => "INVALID_ARGUMENT",
+        4 => "DEADLINE_EXCEEDED",
+        5 => "NOT_FOUND",
+        6 => "ALREADY_EXISTS",
+        7 => "PERMISSION_DENIED",
+        8 => "RESOURCE_EXHAUSTED",
+        9 => "FAILED_PRECONDITION",
+        10 => "ABORTED",
+        11 => "OUT_OF_RANGE",
+        12 => "UNIMPLEMENTED",
+        13 => "INTERNAL",
+        14 => "UNAVAILABLE",
+        15 => "DATA_LOSS",
+        16 => "UNAUTHENTICATED",
+        _ => "UNKNOWN",
+    }
+}
+
+/// Parses the body as a JSON object, or says what it is instead.
+fn object(status: u16, body: &str, service: &'static str) -> Result<Map<String, Value>> {
+    if body.len() > MAX_RESPONSE_LEN {
+        return Err(Error::ResponseInvalid(format!(
+            "{service} answered HTTP {status} with more than {MAX_RESPONSE_LEN} bytes"
+        )));
+    }
+    match serde_json::from_str::<Value>(body.trim()) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Error::ResponseInvalid(format!(
+            "{service} answered HTTP {status} with JSON that is not an object"
+        ))),
+        Err(_) => {
+            let head = body.trim_start();
+            let what = if head.starts_with('<') {
+                "an HTML page (a proxy, a captive portal or the wrong URL?)"
+            } else if head.is_empty() {
+                "an empty body"
+            } else {
+                "text that is not JSON"
+            };
+            Err(Error::ResponseNotJson(format!(
+                "{service} answered HTTP {status} with {what}, not JSON"
+            )))
+        }
+    }
+}
+
+fn text(map: &Map<String, Value>, name: &str) -> Option<String> {
+    map.get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(ToOwned::to_owned)
+}
+
+fn missing(service: &'static str, status: u16, field: &str) -> Error {
+    Error::ResponseInvalid(format!(
+        "{service} answered HTTP {status} without \"{field}\""
+    ))
+}
+
+/// Parses the IAM answer to [`jwt_request`] or [`oauth_request`]:
+/// `{"iamToken","expiresAt"}` on success, `{"code","message","details"}`
+/// otherwise. `now` bounds a missing or unreadable `expiresAt` (IAM tokens
+/// live at most 12 hours).
+///
+/// # Errors
+/// [`Error::IamRejected`] with the HTTP status, gRPC code, message and
+/// request id; [`Error::ResponseNotJson`]; [`Error::ResponseInvalid`].
+pub fn parse_iam_response(status: u16, body: &str, now: u64) -> Result<Token> {
+    if !(200..300).contains(&status) {
+        return Err(iam_error(status, body));
+    }
+    let map = object(status, body, "IAM")?;
+    let token = text(&map, "iamToken").ok_or_else(|| missing("IAM", status, "iamToken"))?;
+    let expires_at = map
+        .get("expiresAt")
+        .and_then(Value::as_str)
+        .and_then(parse_rfc3339)
+        .ok_or_else(|| missing("IAM", status, "expiresAt"))?;
+    Ok(Token {
+        token,
+        expires_at: expires_at.min(now.saturating_add(12 * 3600)),
+    })
+}
+
+/// An IAM error answer as an error value (also for non-JSON bodies).
+fn iam_error(status: u16, body: &str) -> Error {
+    let map = match object(status, body, "IAM") {
+        Ok(map) => map,
+        Err(e) => return e,
+    };
+    let grpc_code = map.get("code").and_then(Value::as_i64);
+    let message = text(&map, "message")
+        .or_else(|| text(&map, "error"))
+        .unwrap_or_else(|| "no message".to_string());
+    let request_id = map
+        .get("details")
+        .and_then(Value::as_array)
+        .and_then(|d| {
+            d.iter()
+                .find_map(|x| x.get("requestId").and_then(Value::as_str))
+        })
+        .map(ToOwned::to_owned);
+    Error::IamRejected {
+        status,
+        grpc_code,
+        message: shorten(&message, 500),
+        request_id,
+    }
+}
+
+/// Parses the GCE metadata answer `{"access_token","expires_in","token_type"}`.
+///
+/// # Errors
+/// [`Error::MetadataRejected`] for a non-2xx status;
+/// [`Error::ResponseNotJson`]; [`Error::ResponseInvalid`].
+pub fn parse_gce_response(status: u16, body: &str, now: u64) -> Result<Token> {
+    const SERVICE: &str = "the metadata service";
+    if !(200..300).contains(&status) {
+        return Err(metadata_error(status, body));
+    }
+    let map = object(status, body, SERVICE)?;
+    let token =
+        text(&map, "access_token").ok_or_else(|| missing(SERVICE, status, "access_token"))?;
+    let expires_in = map
+        .get("expires_in")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| missing(SERVICE, status, "expires_in"))?;
+    Ok(Token {
+        token,
+        expires_at: now.saturating_add(expires_in),
+    })
+}
+
+/// Parses the EC2 metadata answer `{"Code","Expiration","Token"}`; a `Code`
+/// other than `Success` is an error.
+///
+/// # Errors
+/// As [`parse_gce_response`].
+pub fn parse_ec2_response(status: u16, body: &str, now: u64) -> Result<Token> {
+    const SERVICE: &str = "the metadata service";
+    if !(200..300).contains(&status) {
+        return Err(metadata_error(status, body));
+    }
+    let map = object(status, body, SERVICE)?;
+    match map.get("Code").and_then(Value::as_str) {
+        Some("Success") => {}
+        Some(code) => {
+            return Err(Error::MetadataRejected(format!(
+                "the metadata service answered Code \"{}\"{}",
+                shorten(code, 60),
+                text(&map, "Message").map_or(String::new(), |m| format!(": {}", shorten(&m, 300)))
+            )))
+        }
+        None => return Err(missing(SERVICE, status, "Code")),
+    }
+    let token = text(&map, "Token").ok_or_else(|| missing(SERVICE, status, "Token"))?;
+    let expires_at = map
+        .get("Expiration")
+        .and_then(Value::as_str)
+        .and_then(parse_rfc3339)
+        .ok_or_else(|| missing(SERVICE, status, "Expiration"))?;
+    Ok(Token {
+        token,
+        expires_at: expires_at.min(now.saturating_add(12 * 3600)),
+    })
+}
+
+/// Parses IBM step 1: `{"access_token", …}`, the instance identity token.
+///
+/// # Errors
+/// As [`parse_gce_response`].
+pub fn parse_ibm_instance_token_response(status: u16, body: &str, now: u64) -> Result<Token> {
+    parse_ibm(status, body, now)
+}
+
+/// Parses IBM step 2: `{"access_token","expires_in","expires_at"}`.
+///
+/// # Errors
+/// As [`parse_gce_response`].
+pub fn parse_ibm_iam_token_response(status: u16, body: &str, now: u64) -> Result<Token> {
+    parse_ibm(status, body, now)
+}
+
+fn parse_ibm(status: u16, body: &str, now: u64) -> Result<Token> {
+    const SERVICE: &str = "the IBM metadata service";
+    if !(200..300).contains(&status) {
+        return Err(metadata_error(status, body));
+    }
+    let map = object(status, body, SERVICE)?;
+    let token =
+        text(&map, "access_token").ok_or_else(|| missing(SERVICE, status, "access_token"))?;
+    let from_at = match map.get("expires_at") {
+        Some(Value::String(s)) => parse_rfc3339(s),
+        Some(v) => v.as_u64(),
+        None => None,
+    };
+    let from_in = map
+        .get("expires_in")
+        .and_then(Value::as_u64)
+        .map(|s| now.saturating_add(s));
+    let expires_at = from_at
+        .or(from_in)
+        .ok_or_else(|| missing(SERVICE, status, "expires_in"))?;
+    Ok(Token { token, expires_at })
+}
+
+/// A metadata service's error: IBM's `{"errors":[{"message"}]}`, or the
+/// status alone.
+fn metadata_error(status: u16, body: &str) -> Error {
+    let message = serde_json::from_str::<Value>(body).ok().and_then(|v| {
+        v.get("errors")
+            .and_then(Value::as_array)
+            .and_then(|e| e.first())
+            .and_then(|e| e.get("message"))
+            .or_else(|| v.get("message"))
+            .and_then(Value::as_str)
+            .map(|m| shorten(m, 300))
+    });
+    Error::MetadataRejected(match message {
+        Some(m) => format!("the metadata service answered HTTP {status}: {m}"),
+        None => format!("the metadata service answered HTTP {status}"),
+    })
+}
+
+/// Whether a failed attempt may be retried: network errors (`status` None),
+/// 429 and 5xx. Never other 4xx.
+#[must_use]
+pub fn is_retryable(status: Option<u16>) -> bool {
+    match status {
+        None => true,
+        Some(s) => s == 429 || (500..600).contains(&s),
+    }
+}
+
+/// How long to wait before retry number `attempt` (1 for the first retry),
+/// in milliseconds: `Retry-After` (seconds) when the server sent one, else
+/// exponential backoff from `base_ms` with full jitter (`jitter` in 0..1),
+/// capped at `max_ms`.
+#[must_use]
+pub fn retry_delay_ms(
+    attempt: u32,
+    retry_after: Option<&str>,
+    base_ms: u64,
+    max_ms: u64,
+    jitter: f64,
+) -> u64 {
+    if let Some(seconds) = retry_after.and_then(|v| v.trim().parse::<u64>().ok()) {
+        return seconds.saturating_mul(1000).min(max_ms);
+    }
+    let exp = base_ms
+        .saturating_mul(1u64 << attempt.saturating_sub(1).min(20))
+        .min(max_ms);
+    let jitter = if jitter.is_finite() {
+        jitter.clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    // Full jitter, but never less than half the step.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let jittered = (exp as f64 * (0.5 + jitter / 2.0)) as u64;
+    jittered
+}
+
+/// When a cached token should be refreshed: once fewer than the margin of
+/// seconds are left, where the margin is the larger of 5 minutes and 10 % of
+/// the token's life (from `obtained_at` to `expires_at`).
+#[must_use]
+pub fn refresh_at(obtained_at: u64, expires_at: u64) -> u64 {
+    let life = expires_at.saturating_sub(obtained_at);
+    let margin = (life / 10).max(300);
+    expires_at.saturating_sub(margin)
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
+        None => text.to_string(),
+    }
+}

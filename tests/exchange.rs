@@ -1,0 +1,289 @@
+//! Token requests as values, answers parsed, retry and refresh decisions,
+//! and the emulator's verdicts: all without IO.
+mod common;
+
+use common::{fixture, key_2048};
+use iamjwt::emulator::Emulator;
+use iamjwt::exchange::{self, IbmProfile};
+use iamjwt::jwt::SignOptions;
+
+const NOW: u64 = 1_795_464_000; // 2026-11-23T20:00:00Z
+
+#[test]
+fn requests_are_exactly_what_the_services_expect() {
+    let r = exchange::jwt_request("a.b.c", None);
+    assert_eq!(
+        (r.method, r.url.as_str()),
+        ("POST", "https://iam.api.cloud.yandex.net/iam/v1/tokens")
+    );
+    assert_eq!(r.body.as_deref(), Some(r#"{"jwt":"a.b.c"}"#));
+    assert!(r
+        .headers
+        .contains(&("Content-Type", "application/json".into())));
+    let r = exchange::oauth_request(" y0_token \n", Some("http://127.0.0.1:1/t"));
+    assert_eq!(r.url, "http://127.0.0.1:1/t");
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"yandexPassportOauthToken":"y0_token"}"#)
+    );
+    let r = exchange::gce_request(None);
+    assert_eq!(
+        (r.method, r.url.as_str()),
+        (
+            "GET",
+            "http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/token"
+        )
+    );
+    assert_eq!(r.headers, vec![("Metadata-Flavor", "Google".to_string())]);
+    let r = exchange::ec2_request(Some("http://127.0.0.1:9/"));
+    assert_eq!(
+        r.url,
+        "http://127.0.0.1:9/latest/meta-data/iam/security-credentials/default/"
+    );
+    let r = exchange::ibm_instance_token_request(None);
+    assert_eq!(
+        (r.method, r.url.as_str()),
+        (
+            "PUT",
+            "http://169.254.169.254/instance_identity/v1/token?version=2022-03-01"
+        )
+    );
+    assert!(r.headers.contains(&("Metadata-Flavor", "ibm".into())));
+    assert_eq!(r.body.as_deref(), Some(r#"{"expires_in":3600}"#));
+    let r = exchange::ibm_iam_token_request(
+        None,
+        "inst",
+        &IbmProfile::from_id_or_crn(Some("Profile-1")),
+    );
+    assert_eq!(
+        r.url,
+        "http://169.254.169.254/instance_identity/v1/iam_token?version=2022-03-01"
+    );
+    assert!(r.headers.contains(&("Authorization", "Bearer inst".into())));
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"trusted_profile":{"id":"Profile-1"}}"#)
+    );
+    let r = exchange::ibm_iam_token_request(
+        None,
+        "inst",
+        &IbmProfile::from_id_or_crn(Some(
+            "crn:v1:bluemix:public:iam-identity::a/1::profile:Profile-1",
+        )),
+    );
+    assert_eq!(
+        r.body.as_deref(),
+        Some(
+            r#"{"trusted_profile":{"crn":"crn:v1:bluemix:public:iam-identity::a/1::profile:Profile-1"}}"#
+        )
+    );
+    assert_eq!(
+        exchange::ibm_iam_token_request(None, "inst", &IbmProfile::Default).body,
+        None
+    );
+    assert!(!format!("{:?}", exchange::jwt_request("secret.jwt.here", None)).contains("secret"));
+}
+
+#[test]
+fn answers_parse_into_tokens() {
+    let t = exchange::parse_iam_response(
+        200,
+        r#"{"iamToken":"t1.x","expiresAt":"2026-11-24T08:00:00.5Z"}"#,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!((t.token.as_str(), t.expires_at), ("t1.x", 1_795_507_200));
+    let t = exchange::parse_gce_response(
+        200,
+        r#"{"access_token":"g","expires_in":43167,"token_type":"Bearer"}"#,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, NOW + 43167);
+    let t = exchange::parse_ec2_response(
+        200,
+        r#"{"Code":"Success","Expiration":"2026-11-24T08:00:00Z","Token":"e"}"#,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!((t.token.as_str(), t.expires_at), ("e", 1_795_507_200));
+    let t = exchange::parse_ibm_iam_token_response(
+        200,
+        r#"{"access_token":"i","expires_in":3600,"expires_at":"2026-11-23T21:00:00Z"}"#,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, NOW + 3600);
+    let t = exchange::parse_ibm_instance_token_response(
+        200,
+        r#"{"access_token":"inst","expires_in":300}"#,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, NOW + 300);
+    assert!(!format!("{t:?}").contains("inst"));
+}
+
+#[test]
+fn failures_become_typed_errors() {
+    let e = exchange::parse_iam_response(401, r#"{"code":16,"message":"Token is invalid or has expired.","details":[{"@type":"type.googleapis.com/google.rpc.RequestInfo","requestId":"r-1"}]}"#, NOW).unwrap_err();
+    assert_eq!(e.code(), "ERR_IAM_REJECTED");
+    assert_eq!(
+        e.to_string(),
+        "401 UNAUTHENTICATED (16): Token is invalid or has expired. requestId=r-1"
+    );
+    let e = exchange::parse_iam_response(502, "<html><body>Bad gateway</body></html>", NOW)
+        .unwrap_err();
+    assert_eq!(e.code(), "ERR_RESPONSE_NOT_JSON");
+    assert!(e.to_string().contains("HTML page"), "{e}");
+    assert_eq!(
+        exchange::parse_iam_response(200, "", NOW)
+            .unwrap_err()
+            .code(),
+        "ERR_RESPONSE_NOT_JSON"
+    );
+    assert_eq!(
+        exchange::parse_iam_response(200, r#"{"iamToken":"t1"}"#, NOW)
+            .unwrap_err()
+            .code(),
+        "ERR_RESPONSE_INVALID"
+    );
+    assert_eq!(
+        exchange::parse_iam_response(200, "[]", NOW)
+            .unwrap_err()
+            .code(),
+        "ERR_RESPONSE_INVALID"
+    );
+    let e = exchange::parse_ec2_response(
+        200,
+        r#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"no role"}"#,
+        NOW,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "ERR_METADATA_REJECTED");
+    assert!(e.to_string().contains("AssumeRoleUnauthorizedAccess"));
+    let e = exchange::parse_ibm_iam_token_response(
+        400,
+        r#"{"errors":[{"code":"bad","message":"profile not linked"}]}"#,
+        NOW,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the metadata service answered HTTP 400: profile not linked"
+    );
+    assert_eq!(
+        exchange::parse_gce_response(404, "Not Found", NOW)
+            .unwrap_err()
+            .code(),
+        "ERR_METADATA_REJECTED"
+    );
+}
+
+#[test]
+fn retry_and_refresh_decisions() {
+    for s in [None, Some(429), Some(500), Some(503), Some(599)] {
+        assert!(exchange::is_retryable(s), "{s:?}");
+    }
+    for s in [Some(400), Some(401), Some(403), Some(404), Some(200)] {
+        assert!(!exchange::is_retryable(s), "{s:?}");
+    }
+    assert_eq!(
+        exchange::retry_delay_ms(1, Some("1"), 200, 10_000, 0.5),
+        1000
+    );
+    assert_eq!(
+        exchange::retry_delay_ms(1, Some("120"), 200, 10_000, 0.5),
+        10_000
+    );
+    assert_eq!(exchange::retry_delay_ms(1, None, 200, 10_000, 1.0), 200);
+    assert_eq!(exchange::retry_delay_ms(3, None, 200, 10_000, 1.0), 800);
+    assert_eq!(exchange::retry_delay_ms(3, None, 200, 10_000, 0.0), 400);
+    assert_eq!(exchange::retry_delay_ms(30, None, 200, 10_000, 1.0), 10_000);
+    // 12 h token: 10 % (72 min) margin; 1 h: 6 min; 30 min: the 5 min floor.
+    assert_eq!(exchange::refresh_at(NOW, NOW + 43_200), NOW + 43_200 - 4320);
+    assert_eq!(exchange::refresh_at(NOW, NOW + 3600), NOW + 3600 - 360);
+    assert_eq!(exchange::refresh_at(NOW, NOW + 1800), NOW + 1800 - 300);
+    assert!(
+        exchange::refresh_at(NOW, NOW + 60) <= NOW,
+        "a short-lived token is due at once"
+    );
+}
+
+#[test]
+fn the_emulator_accepts_only_what_iam_accepts() {
+    let url = "http://127.0.0.1:8080/iam/v1/tokens";
+    let mut iam = Emulator::new(url);
+    assert_eq!(
+        iam.add_key(&fixture("key-2048.json")).unwrap().0,
+        "ajetestkey2048000001"
+    );
+    let key = key_2048();
+    let sign = |now: u64, ttl: u64, aud: &str| {
+        let jwt = key
+            .sign_jwt(&SignOptions {
+                now,
+                ttl,
+                audience: Some(aud.into()),
+            })
+            .unwrap();
+        format!(r#"{{"jwt":"{jwt}"}}"#)
+    };
+    let ok = iam.exchange(&sign(NOW, 3600, url), NOW + 5, "req-1", "t1.new");
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let t = exchange::parse_iam_response(ok.status, &ok.body, NOW + 5).unwrap();
+    assert_eq!(
+        (t.token.as_str(), t.expires_at),
+        ("t1.new", NOW + 5 + 43_200)
+    );
+
+    let reject = |body: &str, now: u64| {
+        let answer = iam.exchange(body, now, "req-2", "t1.never");
+        let e = exchange::parse_iam_response(answer.status, &answer.body, now).unwrap_err();
+        assert!(e.to_string().ends_with("requestId=req-2"), "{e}");
+        (answer.status, e.to_string())
+    };
+    assert_eq!(
+        reject(&sign(NOW, 3600, iamjwt::jwt::DEFAULT_AUDIENCE), NOW).0,
+        401,
+        "wrong aud"
+    );
+    assert_eq!(reject(&sign(NOW - 7200, 3600, url), NOW).0, 401, "expired");
+    assert_eq!(
+        reject(&sign(NOW + 600, 3600, url), NOW).0,
+        401,
+        "iat in the future"
+    );
+    let other = iamjwt::AuthorizedKey::from_json(&fixture("key-2048-other.json")).unwrap();
+    let jwt = other
+        .sign_jwt(&SignOptions {
+            now: NOW,
+            ttl: 60,
+            audience: Some(url.into()),
+        })
+        .unwrap();
+    assert!(reject(&format!(r#"{{"jwt":"{jwt}"}}"#), NOW)
+        .1
+        .contains("not registered"));
+    let long = common::forge(
+        &key,
+        r#"{"typ":"JWT","alg":"PS256","kid":"ajetestkey2048000001"}"#,
+        &format!(
+            r#"{{"iss":"ajetestserviceacc001","aud":"{url}","iat":{NOW},"exp":{}}}"#,
+            NOW + 7200
+        ),
+    );
+    assert!(reject(&format!(r#"{{"jwt":"{long}"}}"#), NOW)
+        .1
+        .contains("3600"));
+    let good = sign(NOW, 3600, url);
+    let cut = good.len() - 8; // inside the signature, before the closing "}
+    let flipped = if &good[cut..cut + 1] == "A" { "B" } else { "A" };
+    let tampered = format!("{}{flipped}{}", &good[..cut], &good[cut + 1..]);
+    let (status, message) = reject(&tampered, NOW);
+    assert_eq!(status, 401, "{message}");
+    assert!(message.contains("signature"), "{message}");
+    assert_eq!(reject("not json", NOW).0, 400);
+    assert_eq!(reject(r#"{"jwt":"a.b"}"#, NOW).0, 400);
+    assert_eq!(reject(r#"{"yandexPassportOauthToken":"y0_x"}"#, NOW).0, 400);
+}

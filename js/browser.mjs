@@ -6,3 +6,4 @@ import init from '../pkg/iamjwt.js';
 await init({ module_or_path: new URL('../pkg/iamjwt_bg.wasm', import.meta.url) });
 
 export * from './api.js';
+export * from './tokens.js';

@@ -6,7 +6,10 @@
 // stderr line, `iamjwt: <CODE>: <message>`, exit 1; misuse exits 2.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkKey, decodeJwt, parseKey, signJwt, verifyJwt, IamJwtError } from './node.mjs';
+import {
+  checkKey, decodeJwt, signJwt, verifyJwt, IamJwtError,
+  serviceAccountTokenSource, oauthTokenSource, metadataTokenSource, ibmTrustedProfileTokenSource,
+} from './node.mjs';
 
 class CliError extends Error {
   constructor(code, message, exitCode = 1) {
@@ -27,9 +30,11 @@ Usage
 
 Commands
   jwt       sign a JWT to exchange for an IAM token
+  token     get an IAM token (key, OAuth token, VM metadata, IBM profile)
   check     check an authorized key offline
   decode    show a JWT's header and payload
   verify    verify a JWT's signature and claims
+  emulator  run a local IAM token endpoint for tests
 
 Options
   --help     help for any command
@@ -40,8 +45,55 @@ environment variable holding the key JSON itself (as CI secrets do).
 
 Examples
   iamjwt jwt --key key.json
+  iamjwt token --key key.json
   iamjwt check --key key.json
-  IAMJWT_KEY="$(cat key.json)" iamjwt jwt
+  IAMJWT_KEY="$(cat key.json)" iamjwt token
+`,
+  token: `Get an IAM token and print it.
+
+Usage
+  iamjwt token --key FILE [--endpoint URL] [--aud URL] [--json]
+  iamjwt token --oauth TOKEN [--endpoint URL] [--json]
+  iamjwt token --metadata gce|ec2 [--metadata-url URL] [--json]
+  iamjwt token --ibm-profile ID_OR_CRN [--metadata-url URL] [--json]
+
+Options
+  --key FILE           exchange a JWT signed with this authorized key;
+                       - reads stdin; default $IAMJWT_KEY
+  --oauth TOKEN        exchange a Yandex OAuth token; - reads stdin
+  --metadata FLAVOR    ask the VM's metadata service, gce or ec2 format
+  --ibm-profile VALUE  an IBM Cloud trusted profile id, or a CRN (crn:…);
+                       'default' for the instance's default profile
+  --endpoint URL       the IAM token URL
+                       (default https://iam.api.cloud.yandex.net/iam/v1/tokens)
+  --aud URL            the JWT's audience (default: --endpoint)
+  --metadata-url URL   the metadata service (default http://169.254.169.254)
+  --timeout SECONDS    per attempt (default 10; 2 for metadata)
+  --json               print {"iamToken","expiresAt"}
+
+Retries network errors, 429 and 5xx with backoff; never other 4xx.
+
+Examples
+  iamjwt token --key key.json
+  yc_token=$(iamjwt token --key key.json) && curl -H "Authorization: Bearer $yc_token" …
+  iamjwt token --metadata gce --json
+  iamjwt token --key key.json --endpoint http://127.0.0.1:8910/iam/v1/tokens
+`,
+  emulator: `Run a local IAM token endpoint that checks JWTs as strictly as IAM.
+
+Usage
+  iamjwt emulator --key FILE [--key FILE…] [--port N]
+
+Options
+  --key FILE  register this authorized key's public key (repeatable)
+  --port N    port on 127.0.0.1 (default 8910; 0 picks a free one)
+
+Prints the token URL, then serves until interrupted. JWTs must name that
+URL as aud (iamjwt token --endpoint does). Answers carry CORS headers.
+
+Examples
+  iamjwt emulator --key key.json
+  iamjwt token --key key.json --endpoint http://127.0.0.1:8910/iam/v1/tokens
 `,
   jwt: `Sign a PS256 JWT for the Yandex Cloud IAM token exchange.
 
@@ -114,12 +166,18 @@ Examples
 
 const COMMON = { help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } };
 const OPTIONS = {
+  token: {
+    key: { type: 'string' }, oauth: { type: 'string' }, metadata: { type: 'string' }, 'ibm-profile': { type: 'string' },
+    endpoint: { type: 'string' }, aud: { type: 'string' }, 'metadata-url': { type: 'string' },
+    timeout: { type: 'string' }, json: { type: 'boolean' },
+  },
+  emulator: { key: { type: 'string', multiple: true }, port: { type: 'string' } },
   jwt: { key: { type: 'string' }, ttl: { type: 'string' }, aud: { type: 'string' }, now: { type: 'string' } },
   check: { key: { type: 'string' }, json: { type: 'boolean' } },
   decode: {},
   verify: { key: { type: 'string' }, aud: { type: 'string' }, leeway: { type: 'string' }, now: { type: 'string' } },
 };
-const POSITIONALS = { jwt: 0, check: 0, decode: 1, verify: 1 };
+const POSITIONALS = { token: 0, emulator: 0, jwt: 0, check: 0, decode: 1, verify: 1 };
 
 let stdinUsed = false;
 function readStdin(what) {
@@ -139,13 +197,7 @@ function readKey(values, command) {
     if (env !== undefined && env.trim() !== '') return env;
     throw usage('no key: give --key FILE, --key - for stdin, or set IAMJWT_KEY', command);
   }
-  if (file === '-') return readStdin('the key');
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' }[e.code] ?? e.code ?? e.message;
-    throw new CliError('ERR_INPUT_READ', `cannot read the key file ${file}: ${why}`);
-  }
+  return readFile(file, file === '-' ? 'the key' : 'the key file');
 }
 
 function readToken(positional) {
@@ -159,7 +211,77 @@ function integer(value, name, command) {
   return Number(value);
 }
 
+function readFile(file, what) {
+  if (file === '-') return readStdin(what);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' }[e.code] ?? e.code ?? e.message;
+    throw new CliError('ERR_INPUT_READ', `cannot read ${what} ${file}: ${why}`);
+  }
+}
+
+function tokenSource(values, command) {
+  const sources = ['key', 'oauth', 'metadata', 'ibm-profile'].filter((name) => values[name] !== undefined);
+  if (sources.length > 1) throw usage(`give only one of --${sources.join(', --')}`, command);
+  const timeout = integer(values.timeout, 'timeout', command);
+  const transport = timeout === undefined ? {} : { timeoutMs: timeout * 1000 };
+  const metadataOnly = (name) => {
+    if (values[name] !== undefined) throw usage(`--${name} does not apply to ${sources[0] ? `--${sources[0]}` : 'this source'}`, command);
+  };
+  switch (sources[0]) {
+    case 'oauth': {
+      metadataOnly('aud'); metadataOnly('metadata-url');
+      const token = values.oauth === '-' ? readStdin('the OAuth token') : values.oauth;
+      return oauthTokenSource(token.trim(), { endpoint: values.endpoint, ...transport });
+    }
+    case 'metadata':
+      metadataOnly('endpoint'); metadataOnly('aud');
+      if (values.metadata !== 'gce' && values.metadata !== 'ec2') throw usage(`--metadata is gce or ec2, not '${values.metadata.slice(0, 20)}'`, command);
+      return metadataTokenSource({ flavor: values.metadata, baseUrl: values['metadata-url'], ...transport });
+    case 'ibm-profile': {
+      metadataOnly('endpoint'); metadataOnly('aud');
+      const profile = values['ibm-profile'];
+      const which = profile === 'default' ? {} : profile.startsWith('crn:') ? { profileCrn: profile } : { profileId: profile };
+      return ibmTrustedProfileTokenSource({ ...which, baseUrl: values['metadata-url'], ...transport });
+    }
+    default:
+      metadataOnly('metadata-url');
+      return serviceAccountTokenSource(readKey(values, command), { endpoint: values.endpoint, audience: values.aud, ...transport });
+  }
+}
+
 const commands = {
+  async token(values, _, command) {
+    const { token, expiresAt } = await tokenSource(values, command).getTokenInfo();
+    process.stdout.write(values.json ? `${JSON.stringify({ iamToken: token, expiresAt: expiresAt.toISOString() })}\n` : `${token}\n`);
+    return 0;
+  },
+
+  async emulator(values, _, command) {
+    const files = values.key ?? [];
+    if (files.length === 0) throw usage('give at least one --key FILE to register', command);
+    const keys = files.map((file) => readFile(file, 'the key file'));
+    const port = integer(values.port, 'port', command) ?? 8910;
+    const { startEmulator } = await import('./emulator.mjs');
+    let emulator;
+    try {
+      emulator = await startEmulator({ keys, port, log: (line) => process.stderr.write(`${line}\n`) });
+    } catch (e) {
+      if (e.code === 'EADDRINUSE') throw new CliError('ERR_PORT_IN_USE', `port ${port} is in use; pick another with --port`);
+      throw e;
+    }
+    process.stdout.write(`${emulator.tokenUrl}\n`);
+    for (const k of emulator.keys) process.stderr.write(`registered key ${k.id} of service account ${k.serviceAccountId}\n`);
+    process.stderr.write('serving on 127.0.0.1; Ctrl-C stops\n');
+    await new Promise((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await emulator.close();
+    return 0;
+  },
+
   jwt(values, _, command) {
     const key = readKey(values, command);
     const jwt = signJwt(key, {
@@ -206,7 +328,7 @@ const commands = {
   },
 };
 
-function main(argv) {
+async function main(argv) {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     const topic = command === 'help' && rest[0] in HELP ? rest[0] : 'main';
@@ -243,7 +365,7 @@ function main(argv) {
 
 const debug = process.argv.includes('--debug');
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   const known = error instanceof CliError || error instanceof IamJwtError;
   const code = known ? error.code : 'ERR_INTERNAL';

@@ -33,8 +33,8 @@ export const CORE_ERROR_CODES = Object.freeze([
   'ERR_CRYPTO',
 ]);
 
-/** Codes of the JS layer: a freed key, and a failure inside wasm itself. */
-export const JS_ERROR_CODES = Object.freeze(['ERR_KEY_FREED', 'ERR_INTERNAL']);
+/** Codes of the JS layer: a freed key, network failures, and a failure inside wasm itself. */
+export const JS_ERROR_CODES = Object.freeze(['ERR_KEY_FREED', 'ERR_FETCH_FAILED', 'ERR_TIMEOUT', 'ERR_ABORTED', 'ERR_INTERNAL']);
 
 /** Every code an IamJwtError can carry. */
 export const ERROR_CODES = Object.freeze([...CORE_ERROR_CODES, ...JS_ERROR_CODES]);
@@ -52,7 +52,12 @@ export class IamJwtError extends Error {
 export function toIamJwtError(error) {
   if (error instanceof IamJwtError) return error;
   if (error && error.name === 'IamJwtError' && typeof error.code === 'string') {
-    return new IamJwtError(error.code, error.message);
+    const wrapped = new IamJwtError(error.code, error.message);
+    // IAM refusals carry the HTTP status, the gRPC code and the request id.
+    for (const field of ['status', 'grpcCode', 'requestId']) {
+      if (error[field] !== undefined) wrapped[field] = error[field];
+    }
+    return wrapped;
   }
   // A wasm trap or a binding failure: never shown raw to users.
   return new IamJwtError('ERR_INTERNAL', `internal error in the iamjwt core: ${error?.message ?? error}`, { cause: error });

@@ -29,12 +29,21 @@ export type IamJwtErrorCode =
   | 'ERR_RNG'
   | 'ERR_CRYPTO'
   | 'ERR_KEY_FREED'
+  | 'ERR_FETCH_FAILED'
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
   | 'ERR_INTERNAL';
 
 /** The one error class: a stable `code` and a one-line `message`. */
 export class IamJwtError extends Error {
   readonly name: 'IamJwtError';
   readonly code: IamJwtErrorCode;
+  /** ERR_IAM_REJECTED: the HTTP status. */
+  readonly status?: number;
+  /** ERR_IAM_REJECTED: IAM's gRPC code (16 is UNAUTHENTICATED). */
+  readonly grpcCode?: number;
+  /** ERR_IAM_REJECTED: IAM's request id, for support. */
+  readonly requestId?: string;
 }
 
 /** Every error code, core and JS. */
@@ -145,3 +154,63 @@ export function checkKey(json: KeyInput, options?: { now?: number | Date }): Key
 
 /** The core's defaults. */
 export function defaults(): { audience: string; ttl: number; maxTtl: number; leeway: number };
+
+// ---- Getting IAM tokens ----
+
+/** An IAM (or metadata) token and when it expires. */
+export interface TokenInfo {
+  token: string;
+  expiresAt: Date;
+}
+
+export interface TransportOptions {
+  /** The fetch to use (default: globalThis.fetch). */
+  fetch?: typeof globalThis.fetch;
+  /** Aborts the whole operation, retries included (ERR_ABORTED). */
+  signal?: AbortSignal;
+  /** Per attempt; default 10 000 ms, 2 000 ms for metadata services (ERR_TIMEOUT). */
+  timeoutMs?: number;
+  /** Retries of network errors, 429 and 5xx; never of other 4xx. */
+  retry?: { attempts?: number; baseMs?: number; maxMs?: number; budgetMs?: number };
+}
+
+export interface ExchangeOptions extends TransportOptions {
+  /** The IAM token URL. Default `https://iam.api.cloud.yandex.net/iam/v1/tokens`. */
+  endpoint?: string;
+}
+
+export interface ServiceAccountOptions extends ExchangeOptions {
+  /** The JWT's `aud`. Default: `endpoint` when given, else the public IAM URL. */
+  audience?: string;
+  /** The JWT's lifetime, at most 3600 s. */
+  jwtTtl?: number;
+}
+
+/**
+ * A cached token. Refreshed on the call path once within max(5 min, 10 % of
+ * its life) of expiry; concurrent calls share one request; a failed refresh
+ * returns the old token while it is still valid.
+ */
+export interface TokenSource {
+  getToken(): Promise<string>;
+  getTokenInfo(): Promise<TokenInfo>;
+}
+
+/**
+ * @example
+ * ```js
+ * const iam = serviceAccountTokenSource(fs.readFileSync('key.json', 'utf8'));
+ * const res = await fetch(url, { headers: { Authorization: `Bearer ${await iam.getToken()}` } });
+ * ```
+ */
+export function serviceAccountTokenSource(key: AuthorizedKey | KeyInput, options?: ServiceAccountOptions): TokenSource & { key: AuthorizedKey };
+export function oauthTokenSource(oauthToken: string, options?: ExchangeOptions): TokenSource;
+export function metadataTokenSource(options?: TransportOptions & { flavor?: 'gce' | 'ec2'; baseUrl?: string }): TokenSource;
+export function ibmTrustedProfileTokenSource(
+  options?: TransportOptions & { profileId?: string; profileCrn?: string; baseUrl?: string },
+): TokenSource;
+
+/** One exchange of a JWT for an IAM token. */
+export function exchangeJwt(jwt: string, options?: ExchangeOptions): Promise<TokenInfo>;
+/** One exchange of a Yandex OAuth token for an IAM token. */
+export function exchangeOAuthToken(oauthToken: string, options?: ExchangeOptions): Promise<TokenInfo>;

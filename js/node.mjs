@@ -3,3 +3,4 @@
 import './load-node.mjs';
 
 export * from './api.js';
+export * from './tokens.js';

@@ -399,11 +399,13 @@ pub fn parse_ec2_response(status: u16, body: &str, now: u64) -> Result<Token> {
 }
 
 /// Parses IBM step 1: `{"access_token", …}`, the instance identity token.
+/// Its expiry is optional (it is used at once); without one it counts as
+/// living the 5 minutes of IBM's default.
 ///
 /// # Errors
 /// As [`parse_gce_response`].
 pub fn parse_ibm_instance_token_response(status: u16, body: &str, now: u64) -> Result<Token> {
-    parse_ibm(status, body, now)
+    parse_ibm(status, body, now, Some(300))
 }
 
 /// Parses IBM step 2: `{"access_token","expires_in","expires_at"}`.
@@ -411,10 +413,10 @@ pub fn parse_ibm_instance_token_response(status: u16, body: &str, now: u64) -> R
 /// # Errors
 /// As [`parse_gce_response`].
 pub fn parse_ibm_iam_token_response(status: u16, body: &str, now: u64) -> Result<Token> {
-    parse_ibm(status, body, now)
+    parse_ibm(status, body, now, None)
 }
 
-fn parse_ibm(status: u16, body: &str, now: u64) -> Result<Token> {
+fn parse_ibm(status: u16, body: &str, now: u64, default_life: Option<u64>) -> Result<Token> {
     const SERVICE: &str = "the IBM metadata service";
     if !(200..300).contains(&status) {
         return Err(metadata_error(status, body));
@@ -433,6 +435,7 @@ fn parse_ibm(status: u16, body: &str, now: u64) -> Result<Token> {
         .map(|s| now.saturating_add(s));
     let expires_at = from_at
         .or(from_in)
+        .or(default_life.map(|life| now.saturating_add(life)))
         .ok_or_else(|| missing(SERVICE, status, "expires_in"))?;
     Ok(Token { token, expires_at })
 }

@@ -122,6 +122,12 @@ fn answers_parse_into_tokens() {
     .unwrap();
     assert_eq!(t.expires_at, NOW + 300);
     assert!(!format!("{t:?}").contains("inst"));
+    let t = exchange::parse_ibm_instance_token_response(200, r#"{"access_token":"inst"}"#, NOW)
+        .unwrap();
+    assert_eq!(t.expires_at, NOW + 300);
+    let e =
+        exchange::parse_ibm_iam_token_response(200, r#"{"access_token":"iam"}"#, NOW).unwrap_err();
+    assert_eq!(e.code(), "ERR_RESPONSE_INVALID");
 }
 
 #[test]

@@ -1,0 +1,308 @@
+// Getting IAM tokens against real HTTP servers on 127.0.0.1: the emulator
+// and fake OAuth, metadata and IBM servers that check method, path, headers
+// and body. Nothing inside the library is mocked.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { sign, constants } from 'node:crypto';
+import { createServer } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { startEmulator } from '../../js/emulator.mjs';
+import {
+  exchangeJwt, exchangeOAuthToken, ibmTrustedProfileTokenSource, metadataTokenSource, oauthTokenSource,
+  parseKey, serviceAccountTokenSource, signJwt, IamJwtError,
+} from '../../js/node.mjs';
+import { fixture, fixturePath, root } from './helpers.mjs';
+
+const KEY = fixture('key-2048.json');
+const NO_RETRY = { retry: { attempts: 1 } };
+const FAST_RETRY = { retry: { baseMs: 20, maxMs: 2000 } };
+
+/** A server whose handler gets { method, path, headers, body } and returns [status, body, headers?] (or never answers). */
+async function fakeServer(handler) {
+  const requests = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      const request = { method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() };
+      requests.push(request);
+      const answer = await handler(request, requests.length);
+      if (!answer) return; // never answer
+      const [status, body, headers = {}] = answer;
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return { url, requests, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+}
+
+const iamOk = (token = 't1.fake', seconds = 43200) => [200, { iamToken: token, expiresAt: new Date(Date.now() + seconds * 1000).toISOString() }];
+const iamError = (status, code, message) => [status, { code, message, details: [{ requestId: 'req-fake-1' }] }];
+
+async function rejects(promise, code) {
+  await assert.rejects(promise, (e) => {
+    assert.ok(e instanceof IamJwtError, `not an IamJwtError: ${e}`);
+    assert.equal(e.code, code, e.message);
+    return true;
+  });
+}
+
+/** A PS256 JWT with any claims, signed with node:crypto (the library refuses to make bad ones). */
+function forge(keyJson, claims) {
+  const { id, private_key: pem } = JSON.parse(keyJson);
+  const h = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'PS256', kid: id })).toString('base64url');
+  const p = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const s = sign('sha256', Buffer.from(`${h}.${p}`), {
+    key: pem.replace(/^PLEASE.*\n/, ''), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32,
+  }).toString('base64url');
+  return `${h}.${p}.${s}`;
+}
+
+describe('the emulator', () => {
+  let emu;
+  before(async () => { emu = await startEmulator({ keys: [KEY] }); });
+  after(() => emu.close());
+
+  test('a service-account source gets a token; the JWT aud defaults to the endpoint', async () => {
+    const source = serviceAccountTokenSource(KEY, { endpoint: emu.tokenUrl });
+    const { token, expiresAt } = await source.getTokenInfo();
+    assert.match(token, /^t1\.emulated\./);
+    assert.ok(Math.abs(expiresAt.getTime() - Date.now() - 12 * 3600_000) < 10_000);
+    assert.equal(await source.getToken(), token, 'cached');
+  });
+
+  test('exchangeJwt once, and the emulator rejects what IAM rejects', async () => {
+    const key = parseKey(KEY);
+    const now = Math.floor(Date.now() / 1000);
+    const good = signJwt(key, { audience: emu.tokenUrl });
+    assert.match((await exchangeJwt(good, { endpoint: emu.tokenUrl })).token, /^t1\./);
+    const cases = {
+      'the default audience': signJwt(key),
+      expired: signJwt(key, { audience: emu.tokenUrl, now: now - 7200 }),
+      'signed with another key': signJwt(fixture('key-2048-other.json'), { audience: emu.tokenUrl }),
+      'too long-lived': forge(KEY, { iss: 'ajetestserviceacc001', aud: emu.tokenUrl, iat: now, exp: now + 7200 }),
+      'iss of another account': forge(KEY, { iss: 'ajeintruder', aud: emu.tokenUrl, iat: now, exp: now + 600 }),
+      tampered: good.slice(0, -6) + (good.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA'),
+    };
+    for (const [name, jwt] of Object.entries(cases)) {
+      await assert.rejects(exchangeJwt(jwt, { endpoint: emu.tokenUrl, ...NO_RETRY }), (e) => {
+        assert.equal(e.code, 'ERR_IAM_REJECTED', `${name}: ${e.message}`);
+        assert.equal(e.status, 401, name);
+        assert.equal(e.grpcCode, 16, name);
+        assert.match(e.requestId, /^[0-9a-f-]{36}$/, name);
+        return true;
+      });
+    }
+    key.free();
+  });
+
+  test('CORS: a preflight is answered for any origin', async () => {
+    const res = await fetch(emu.tokenUrl, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:1', 'access-control-request-method': 'POST' } });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    const post = await fetch(emu.tokenUrl, { method: 'POST', body: '{}' });
+    assert.equal(post.headers.get('access-control-allow-origin'), '*');
+    assert.equal(post.status, 400);
+  });
+
+  test('the CLI token command gets a token from the emulator', async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, [`${root}js/cli.mjs`, 'token', '--key', fixturePath('key-2048.json'), '--endpoint', emu.tokenUrl, '--json']);
+    const out = JSON.parse(stdout);
+    assert.match(out.iamToken, /^t1\.emulated\./);
+    assert.ok(Date.parse(out.expiresAt) > Date.now());
+    await assert.rejects(
+      run(process.execPath, [`${root}js/cli.mjs`, 'token', '--key', fixturePath('key-2048-other.json'), '--endpoint', emu.tokenUrl]),
+      (e) => {
+        assert.equal(e.code, 1);
+        assert.match(e.stderr, /^iamjwt: ERR_IAM_REJECTED: 401 UNAUTHENTICATED \(16\): key ajeotherkey000000001 is not registered with the emulator\. requestId=[0-9a-f-]+\n$/);
+        return true;
+      },
+    );
+  });
+});
+
+describe('token flows against fake servers', () => {
+  test('an explicit audience overrides the endpoint for a proxy in front of IAM', async () => {
+    const proxy = await fakeServer(() => iamOk('t1.proxied'));
+    const source = serviceAccountTokenSource(KEY, { endpoint: `${proxy.url}/iam/v1/tokens`, audience: 'https://iam.api.cloud.yandex.net/iam/v1/tokens' });
+    assert.equal(await source.getToken(), 't1.proxied');
+    const [{ method, path, headers, body }] = proxy.requests;
+    assert.deepEqual([method, path, headers['content-type']], ['POST', '/iam/v1/tokens', 'application/json']);
+    const payload = JSON.parse(Buffer.from(JSON.parse(body).jwt.split('.')[1], 'base64url'));
+    assert.equal(payload.aud, 'https://iam.api.cloud.yandex.net/iam/v1/tokens');
+    assert.equal(payload.exp - payload.iat, 3600);
+    await proxy.close();
+  });
+
+  test('OAuth token → IAM token', async () => {
+    const iam = await fakeServer(({ method, body }) =>
+      method === 'POST' && JSON.parse(body).yandexPassportOauthToken === 'y0_test' ? iamOk('t1.oauth') : iamError(401, 16, 'bad oauth'));
+    assert.equal(await oauthTokenSource('y0_test', { endpoint: iam.url }).getToken(), 't1.oauth');
+    assert.equal((await exchangeOAuthToken('y0_test', { endpoint: iam.url })).token, 't1.oauth');
+    await rejects(exchangeOAuthToken('y0_wrong', { endpoint: iam.url }), 'ERR_IAM_REJECTED');
+    await iam.close();
+  });
+
+  test('GCE metadata: GET with Metadata-Flavor: Google', async () => {
+    const md = await fakeServer(({ method, path, headers }) =>
+      method === 'GET' && path === '/computeMetadata/v1/instance/service-accounts/default/token' && headers['metadata-flavor'] === 'Google'
+        ? [200, { access_token: 't1.gce', expires_in: 43000, token_type: 'Bearer' }]
+        : [404, 'not found', { 'content-type': 'text/plain' }]);
+    const info = await metadataTokenSource({ flavor: 'gce', baseUrl: md.url }).getTokenInfo();
+    assert.equal(info.token, 't1.gce');
+    assert.ok(Math.abs(info.expiresAt.getTime() - Date.now() - 43000_000) < 5000);
+    await md.close();
+  });
+
+  test('EC2 metadata: GET, and a Code that is not Success is an error', async () => {
+    let code = 'Success';
+    const md = await fakeServer(({ method, path }) =>
+      method === 'GET' && path === '/latest/meta-data/iam/security-credentials/default/'
+        ? [200, { Code: code, Expiration: new Date(Date.now() + 3600_000).toISOString(), Token: 't1.ec2' }]
+        : [404, 'nope']);
+    assert.equal(await metadataTokenSource({ flavor: 'ec2', baseUrl: md.url }).getToken(), 't1.ec2');
+    code = 'AssumeRoleUnauthorizedAccess';
+    await rejects(metadataTokenSource({ flavor: 'ec2', baseUrl: md.url }).getToken(), 'ERR_METADATA_REJECTED');
+    await md.close();
+  });
+
+  test('IBM trusted profile: instance identity token, then IAM token, by id, CRN or default', async () => {
+    const md = await fakeServer(({ method, path, headers, body }) => {
+      if (method === 'PUT' && path === '/instance_identity/v1/token?version=2022-03-01') {
+        const ok = headers['metadata-flavor'] === 'ibm' && headers.accept === 'application/json' && JSON.parse(body).expires_in === 3600;
+        return ok ? [200, { access_token: 'inst-1', expires_in: 3600 }] : [400, { errors: [{ message: 'bad instance request' }] }];
+      }
+      if (method === 'POST' && path === '/instance_identity/v1/iam_token?version=2022-03-01') {
+        if (headers.authorization !== 'Bearer inst-1') return [401, { errors: [{ message: 'bad instance token' }] }];
+        const profile = body ? JSON.parse(body).trusted_profile : undefined;
+        const name = profile?.id ?? profile?.crn ?? 'default';
+        return [200, { access_token: `ibm-${name}`, expires_in: 3600, expires_at: new Date(Date.now() + 3600_000).toISOString() }];
+      }
+      return [404, 'no'];
+    });
+    assert.equal(await ibmTrustedProfileTokenSource({ profileId: 'Profile-1', baseUrl: md.url }).getToken(), 'ibm-Profile-1');
+    const crn = 'crn:v1:bluemix:public:iam-identity::a/1::profile:Profile-2';
+    assert.equal(await ibmTrustedProfileTokenSource({ profileCrn: crn, baseUrl: md.url }).getToken(), `ibm-${crn}`);
+    assert.equal(await ibmTrustedProfileTokenSource({ baseUrl: md.url }).getToken(), 'ibm-default');
+    assert.equal(md.requests.length, 6);
+    await md.close();
+  });
+
+  test('the CLI token command with OAuth, GCE and IBM', async () => {
+    const iam = await fakeServer(() => iamOk('t1.cli-oauth'));
+    const md = await fakeServer(({ path }) => (path.startsWith('/computeMetadata')
+      ? [200, { access_token: 't1.cli-gce', expires_in: 3600, token_type: 'Bearer' }]
+      : path.startsWith('/instance_identity/v1/token') ? [200, { access_token: 'inst' }]
+        : [200, { access_token: 'ibm-cli', expires_in: 3600 }]));
+    const run = (...args) => promisify(execFile)(process.execPath, [`${root}js/cli.mjs`, 'token', ...args]);
+    assert.equal((await run('--oauth', 'y0_x', '--endpoint', iam.url)).stdout, 't1.cli-oauth\n');
+    assert.equal((await run('--metadata', 'gce', '--metadata-url', md.url)).stdout, 't1.cli-gce\n');
+    assert.equal((await run('--ibm-profile', 'crn:v1:x', '--metadata-url', md.url)).stdout, 'ibm-cli\n');
+    assert.deepEqual(JSON.parse(md.requests.at(-1).body), { trusted_profile: { crn: 'crn:v1:x' } });
+    await iam.close();
+    await md.close();
+  });
+});
+
+describe('faults', () => {
+  test('two 503s, then 200: success after retries', async () => {
+    const iam = await fakeServer((_, n) => (n <= 2 ? iamError(503, 14, 'unavailable') : iamOk('t1.third')));
+    assert.equal(await oauthTokenSource('y0_x', { endpoint: iam.url, ...FAST_RETRY }).getToken(), 't1.third');
+    assert.equal(iam.requests.length, 3);
+    await iam.close();
+  });
+
+  test('429 with Retry-After: 1 is honoured', async () => {
+    const iam = await fakeServer((_, n) => (n === 1 ? [...iamError(429, 8, 'slow down'), { 'retry-after': '1' }] : iamOk('t1.later')));
+    const started = Date.now();
+    assert.equal((await exchangeOAuthToken('y0_x', { endpoint: iam.url, retry: { baseMs: 1 } })).token, 't1.later');
+    assert.ok(Date.now() - started >= 950, 'waited the second the server asked for');
+    assert.equal(iam.requests.length, 2);
+    await iam.close();
+  });
+
+  test('401: exactly one request, and the IAM message reaches the user', async () => {
+    const iam = await fakeServer(() => iamError(401, 16, 'Token is invalid or has expired.'));
+    await assert.rejects(exchangeOAuthToken('y0_x', { endpoint: iam.url, ...FAST_RETRY }), (e) => {
+      assert.equal(e.code, 'ERR_IAM_REJECTED');
+      assert.equal(e.message, '401 UNAUTHENTICATED (16): Token is invalid or has expired. requestId=req-fake-1');
+      assert.deepEqual([e.status, e.grpcCode, e.requestId], [401, 16, 'req-fake-1']);
+      return true;
+    });
+    assert.equal(iam.requests.length, 1);
+    await iam.close();
+  });
+
+  test('a server that never answers: the timeout fires', async () => {
+    const silent = await fakeServer(() => undefined);
+    const started = Date.now();
+    await rejects(exchangeOAuthToken('y0_x', { endpoint: silent.url, timeoutMs: 200, ...NO_RETRY }), 'ERR_TIMEOUT');
+    assert.ok(Date.now() - started < 5000);
+    await rejects(metadataTokenSource({ baseUrl: silent.url, timeoutMs: 200, retry: { attempts: 2, baseMs: 10 } }).getToken(), 'ERR_TIMEOUT');
+    assert.equal(silent.requests.length, 3);
+    await silent.close();
+  });
+
+  test('an AbortSignal stops the request', async () => {
+    const silent = await fakeServer(() => undefined);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await rejects(exchangeOAuthToken('y0_x', { endpoint: silent.url, signal: controller.signal }), 'ERR_ABORTED');
+    await silent.close();
+  });
+
+  test('HTML instead of JSON: a clear error', async () => {
+    const proxy = await fakeServer(() => [200, '<html><body>Please log in to the proxy</body></html>', { 'content-type': 'text/html' }]);
+    await assert.rejects(exchangeOAuthToken('y0_x', { endpoint: proxy.url }), (e) => {
+      assert.equal(e.code, 'ERR_RESPONSE_NOT_JSON');
+      assert.match(e.message, /HTML page/);
+      return true;
+    });
+    await proxy.close();
+  });
+
+  test('a refused connection is ERR_FETCH_FAILED, after retries', async () => {
+    const gone = await fakeServer(() => iamOk());
+    const { url } = gone;
+    await gone.close();
+    await rejects(exchangeOAuthToken('y0_x', { endpoint: url, retry: { attempts: 2, baseMs: 10 } }), 'ERR_FETCH_FAILED');
+  });
+
+  test('1000 concurrent getToken() calls: exactly 1 request', async () => {
+    const iam = await fakeServer(async () => { await new Promise((r) => setTimeout(r, 50)); return iamOk('t1.shared'); });
+    const source = serviceAccountTokenSource(KEY, { endpoint: iam.url, audience: 'x' });
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => source.getToken()));
+    assert.ok(tokens.every((t) => t === 't1.shared'));
+    assert.equal(iam.requests.length, 1);
+    await iam.close();
+  });
+
+  test('a token near expiry is refreshed on the next call; a fresh one is not', async () => {
+    let n = 0;
+    const md = await fakeServer(() => { n += 1; return [200, { access_token: `t${n}`, expires_in: n === 1 ? 3600 : 200, token_type: 'Bearer' }]; });
+    const source = metadataTokenSource({ baseUrl: md.url });
+    assert.equal(await source.getToken(), 't1');
+    assert.equal(await source.getToken(), 't1', 'an hour left: cached');
+    assert.equal(md.requests.length, 1);
+    const near = metadataTokenSource({ baseUrl: md.url });
+    assert.equal(await near.getToken(), 't2'); // lives 200 s, inside the 5 min margin
+    assert.equal(await near.getToken(), 't3', 'refreshed on the call path');
+    await md.close();
+  });
+
+  test('a failed refresh while the old token is valid returns the old token', async () => {
+    let n = 0;
+    const md = await fakeServer(() => { n += 1; return n === 1 ? [200, { access_token: 'old', expires_in: 200 }] : [500, { message: 'down' }]; });
+    const source = metadataTokenSource({ baseUrl: md.url, retry: { attempts: 1 } });
+    assert.equal(await source.getToken(), 'old');
+    assert.equal(await source.getToken(), 'old', 'refresh failed, old token still valid');
+    assert.equal(md.requests.length, 2);
+    assert.equal(await source.getToken(), 'old', 'no request storm: the next try waits');
+    assert.equal(md.requests.length, 2);
+    await md.close();
+  });
+});

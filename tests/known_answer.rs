@@ -56,7 +56,7 @@ fn uint(bytes: &[u8]) -> BoxedUint {
 #[test]
 fn nist_sig_gen_pss_sha256() {
     let text = include_str!("vectors/nist/SigGenPSS_186-2.txt");
-    let (mut n, mut e, mut d) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut n, mut e) = (Vec::new(), Vec::new());
     let mut key: Option<PrivateKey> = None;
     let (mut sha, mut salt, mut msg) = (String::new(), Vec::new(), Vec::new());
     let mut checked = std::collections::BTreeMap::<usize, usize>::new();
@@ -68,7 +68,7 @@ fn nist_sig_gen_pss_sha256() {
             "n" => n = hex(value),
             "e" => e = hex(value),
             "d" => {
-                d = hex(value);
+                let d = hex(value);
                 key = Some(
                     PrivateKey::from_components(uint(&n), uint(&e), uint(&d), vec![]).unwrap(),
                 );

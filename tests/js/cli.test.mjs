@@ -117,3 +117,29 @@ test('--help on every command prints Usage, Options and Examples', () => {
   }
   assert.match(iamjwt(['--version']).out, /^\d+\.\d+\.\d+\n$/);
 });
+
+test('emulator serves until interrupted, and token gets a token from it', async () => {
+  const { spawn } = await import('node:child_process');
+  const emu = spawn(process.execPath, [`${root}js/cli.mjs`, 'emulator', '--key', KEY, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  emu.stderr.on('data', (d) => { stderr += d; });
+  const tokenUrl = await new Promise((resolve, reject) => {
+    emu.stdout.once('data', (d) => resolve(String(d).trim()));
+    emu.once('exit', (code) => reject(new Error(`emulator exited ${code}: ${stderr}`)));
+  });
+  assert.match(tokenUrl, /^http:\/\/127\.0\.0\.1:\d+\/iam\/v1\/tokens$/);
+  const { promisify } = await import('node:util');
+  const { execFile } = await import('node:child_process');
+  const { stdout } = await promisify(execFile)(process.execPath, [`${root}js/cli.mjs`, 'token', '--key', KEY, '--endpoint', tokenUrl]);
+  assert.match(stdout, /^t1\.emulated\.[\w-]+\n$/);
+  const exited = new Promise((resolve) => emu.once('exit', resolve));
+  emu.kill('SIGINT');
+  assert.equal(await exited, 0);
+  assert.match(stderr, /registered key ajetestkey2048000001 of service account ajetestserviceacc001/);
+  assert.match(stderr, /POST \/iam\/v1\/tokens 200/);
+});
+
+test('emulator misuse: no key, a bad key', () => {
+  failsWith(iamjwt(['emulator']), 2, 'ERR_USAGE');
+  failsWith(iamjwt(['emulator', '--key', fixturePath('rejects/not-json.txt'), '--port', '0']), 1, 'ERR_KEY_NOT_JSON');
+});

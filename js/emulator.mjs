@@ -22,28 +22,19 @@ function iamError(status, grpc, message) {
 }
 
 /**
- * Starts the emulator on `host:port` (port 0 picks a free one) with the
- * public keys of the given authorized keys (JSON texts).
- * Resolves to `{ url, tokenUrl, keys, close }`.
+ * A request handler for the emulator's token path, for a server of the
+ * caller's. Registers the public keys of the given authorized keys (JSON
+ * texts); returns `{ handle(req, res), keys }`.
  */
-export async function startEmulator({ keys = [], port = 0, host = '127.0.0.1', log = () => {} } = {}) {
-  const server = createServer();
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const url = `http://${host}:${server.address().port}`;
-  const tokenUrl = `${url}${TOKEN_PATH}`;
+export function emulatorHandler({ keys = [], tokenUrl, log = () => {} }) {
   const core = new EmulatorCore(tokenUrl);
   let registered;
   try {
     registered = keys.map((json) => core.addKey(json));
   } catch (error) {
-    server.close();
     throw toIamJwtError(error);
   }
-
-  server.on('request', (req, res) => {
+  function handle(req, res) {
     const reply = (status, body, extra = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...CORS, ...extra });
       res.end(body);
@@ -71,12 +62,35 @@ export async function startEmulator({ keys = [], port = 0, host = '127.0.0.1', l
       const answer = core.exchange(body, Date.now() / 1000, randomUUID(), token);
       reply(answer.status, answer.body);
     });
-  });
+  }
+  return { handle, keys: registered };
+}
 
+/**
+ * Starts the emulator on `host:port` (port 0 picks a free one) with the
+ * public keys of the given authorized keys (JSON texts).
+ * Resolves to `{ url, tokenUrl, keys, close }`.
+ */
+export async function startEmulator({ keys = [], port = 0, host = '127.0.0.1', log = () => {} } = {}) {
+  const server = createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const url = `http://${host}:${server.address().port}`;
+  const tokenUrl = `${url}${TOKEN_PATH}`;
+  let emulator;
+  try {
+    emulator = emulatorHandler({ keys, tokenUrl, log });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  server.on('request', emulator.handle);
   return {
     url,
     tokenUrl,
-    keys: registered,
+    keys: emulator.keys,
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 }

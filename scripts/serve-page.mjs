@@ -1,0 +1,61 @@
+// The page's server for `npm start` and the browser tests: serves www/ (the
+// page), js/ and pkg/ (the package it imports) from 127.0.0.1, and the IAM
+// emulator at /iam/v1/tokens with the demo key registered, so the demo works
+// end to end. /www/config.json points the page's demo at that emulator.
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { emulatorHandler, TOKEN_PATH } from '../js/emulator.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SERVED = ['/www/', '/js/', '/pkg/'];
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json', '.wasm': 'application/wasm', '.css': 'text/css; charset=utf-8',
+};
+
+/** Starts the server; resolves to `{ url, pageUrl, tokenUrl, close }`. */
+export async function startPageServer({ port = 0, host = '127.0.0.1', log = () => {}, extraKeys = [] } = {}) {
+  const server = createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const url = `http://${host}:${server.address().port}`;
+  const tokenUrl = `${url}${TOKEN_PATH}`;
+  const demoKey = await readFile(join(root, 'www/demo-key.json'), 'utf8');
+  const emulator = emulatorHandler({ keys: [demoKey, ...extraKeys], tokenUrl, log });
+  const config = JSON.stringify({ demoEndpoint: tokenUrl });
+
+  server.on('request', async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, url).pathname));
+    if (path === TOKEN_PATH) return emulator.handle(req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return res.writeHead(405).end();
+    if (path === '/' || path === '/www') return res.writeHead(302, { location: '/www/' }).end();
+    if (path === '/www/config.json') {
+      return res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(config);
+    }
+    const file = path.endsWith('/') ? `${path}index.html` : path;
+    if (!SERVED.some((p) => file.startsWith(p)) || file.includes('..')) return res.writeHead(404).end('not found');
+    try {
+      const body = await readFile(join(root, file));
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+
+  return {
+    url,
+    pageUrl: `${url}/www/`,
+    tokenUrl,
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+  };
+}

@@ -1,0 +1,188 @@
+// The minting page in real Chromium, used as a person would: by the
+// accessible names of its controls. JWTs it shows are verified in Node;
+// every request it makes is logged and checked. Screenshots of the main
+// states go to tests/js/.screenshots/.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { startPageServer } from '../../scripts/serve-page.mjs';
+import { launch } from './chromium.mjs';
+import { fixture, fixtureDir, nodeCryptoVerifies, root } from './helpers.mjs';
+
+const SHOTS = `${root}tests/js/.screenshots`;
+mkdirSync(SHOTS, { recursive: true });
+const DEMO_PUBLIC = JSON.parse(fixture('../../www/demo-key.json')).public_key;
+const KEY_PUBLIC = JSON.parse(fixture('key-2048.json')).public_key;
+
+let server;
+let browser;
+let noCors;
+const pageErrors = [];
+const requests = [];
+
+before(async () => {
+  server = await startPageServer({ extraKeys: [fixture('key-2048.json')] });
+  // An endpoint that answers but sends no CORS headers, as the public IAM does for pages.
+  noCors = createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"iamToken":"t1.leak","expiresAt":"2030-01-01T00:00:00Z"}'); });
+  await new Promise((r) => noCors.listen(0, '127.0.0.1', r));
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await new Promise((r) => { noCors?.closeAllConnections(); noCors?.close(r); });
+});
+
+async function openPage({ width = 1100, height = 1400, url = server.pageUrl, offline = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  if (offline) await context.setOffline(true);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  return { page, context };
+}
+
+const keyBox = (page) => page.getByRole('textbox', { name: 'Authorized key JSON' });
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+
+describe('the minting page', () => {
+  test('the demo, end to end: check, sign, get an IAM token from the emulator', async () => {
+    const { page, context } = await openPage();
+    await button(page, 'Try the demo key').click();
+    await page.getByText('ajedemoserviceacc000').waitFor();
+    assert.equal(await page.getByRole('textbox', { name: 'Endpoint' }).inputValue(), server.tokenUrl);
+    await button(page, 'Check key').click();
+    const checks = page.getByRole('list', { name: 'Key checks' }).getByRole('listitem');
+    await checks.nth(8).waitFor();
+    assert.equal(await checks.count(), 9);
+    assert.equal(await page.locator('#checks .pass').count(), 9);
+    await button(page, 'Sign JWT').click();
+    const jwt = await page.getByRole('textbox', { name: 'JWT', exact: true }).inputValue();
+    assert.ok(nodeCryptoVerifies(jwt, DEMO_PUBLIC), 'node:crypto verifies the JWT the page shows');
+    assert.match(await page.locator('#jwt-payload').textContent(), /"aud": "http:\/\/127\.0\.0\.1:\d+\/iam\/v1\/tokens"/);
+    await button(page, 'Get IAM token').click();
+    const token = page.getByRole('textbox', { name: 'IAM token', exact: true });
+    await token.waitFor();
+    assert.match(await token.inputValue(), /^t1\.emulated\./);
+    await page.getByText(/expires in 1[12]:\d\d:\d\d/).waitFor();
+    await page.screenshot({ path: `${SHOTS}/1-demo-token.png`, fullPage: true });
+    await context.close();
+  });
+
+  test('every key shape pasted signs a JWT that node:crypto verifies', async () => {
+    const { page, context } = await openPage();
+    for (const [name, text] of fixtureDir('shapes')) {
+      await keyBox(page).fill('');
+      await page.locator('#key-info').waitFor({ state: 'hidden' });
+      await keyBox(page).fill(text);
+      await page.locator('#info-sa').getByText('ajetestserviceacc001').waitFor();
+      await button(page, 'Sign JWT').click();
+      const jwt = await page.getByRole('textbox', { name: 'JWT', exact: true }).inputValue();
+      assert.ok(nodeCryptoVerifies(jwt, KEY_PUBLIC), name);
+    }
+    await context.close();
+  });
+
+  test('a bad key shows the one-line message and no exception', async () => {
+    const { page, context } = await openPage();
+    const manifest = JSON.parse(fixture('rejects.json'));
+    for (const [name, text] of fixtureDir('rejects')) {
+      if (!text.trim()) continue; // a blank box is no key yet, not an error
+      await keyBox(page).fill(text);
+      const alert = page.locator('#key-error');
+      await page.waitForFunction((code) => document.getElementById('key-error').textContent.endsWith(`(${code})`), manifest[name], { timeout: 5000 })
+        .catch(() => {});
+      const message = await alert.textContent();
+      assert.ok(message.endsWith(`(${manifest[name]})`), `${name}: ${message}`);
+      assert.ok(!message.includes('\n'));
+    }
+    await keyBox(page).fill(fixture('rejects/ec-key.json'));
+    await button(page, 'Check key').click();
+    await page.locator('#checks .fail').first().waitFor();
+    await page.screenshot({ path: `${SHOTS}/2-bad-key.png`, fullPage: true });
+    await keyBox(page).fill(fixture('key-2048.json'));
+    await page.getByLabel('Lifetime, seconds (at most 3600)').fill('5000');
+    await button(page, 'Sign JWT').click();
+    assert.match(await page.locator('#jwt-error').textContent(), /3600.*ERR_OPTION_INVALID/);
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
+  test('an endpoint that refuses CORS: the page explains and offers curl and the CLI', async () => {
+    const { page, context } = await openPage();
+    await keyBox(page).fill(fixture('key-2048.json'));
+    const endpoint = `http://127.0.0.1:${noCors.address().port}/iam/v1/tokens`;
+    await page.getByRole('textbox', { name: 'Endpoint' }).fill(endpoint);
+    await button(page, 'Get IAM token').click();
+    const alert = page.locator('#iam-error');
+    await alert.getByText('could not reach').waitFor({ timeout: 15_000 });
+    const curl = await page.locator('#curl-cmd').textContent();
+    assert.ok(curl.startsWith(`curl -sX POST '${endpoint}'`), curl);
+    const jwt = /"jwt":"([^"]+)"/.exec(curl)[1];
+    assert.ok(nodeCryptoVerifies(jwt, KEY_PUBLIC));
+    assert.equal(await page.locator('#cli-cmd').textContent(), `npx iamjwt token --key key.json --endpoint ${endpoint}`);
+    assert.ok(await page.getByRole('textbox', { name: 'IAM token', exact: true }).isHidden(), 'the refused answer is not shown');
+    await page.screenshot({ path: `${SHOTS}/3-cors-refused.png`, fullPage: true });
+    await context.close();
+  });
+
+  test('Russian, narrow width, and Clear', async () => {
+    const { page, context } = await openPage({ width: 390, height: 900 });
+    await button(page, 'Русский').click();
+    await button(page, 'Демо-ключ').click();
+    await button(page, 'Проверить ключ').click();
+    await button(page, 'Подписать JWT').click();
+    await page.getByRole('textbox', { name: 'JWT', exact: true }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ru');
+    await page.screenshot({ path: `${SHOTS}/4-russian-mobile.png`, fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling at 390 px (${overflow} px too wide)`);
+    await button(page, 'Очистить').click();
+    assert.equal(await page.getByRole('textbox', { name: 'JSON авторизованного ключа' }).inputValue(), '');
+    assert.ok(await page.getByRole('textbox', { name: 'JWT', exact: true }).isHidden());
+    await context.close();
+  });
+
+  test('the page stores nothing: no cookies, no localStorage, no sessionStorage', async () => {
+    const { page, context } = await openPage();
+    await button(page, 'Try the demo key').click();
+    await button(page, 'Sign JWT').click();
+    const storage = await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
+    assert.deepEqual(storage, [0, 0, '']);
+    assert.deepEqual(await context.cookies(), []);
+    await context.close();
+  });
+
+  test('network log: no request left for any origin but the page and the chosen endpoints', () => {
+    const allowed = new Set([new URL(server.url).origin, `http://127.0.0.1:${noCors.address().port}`]);
+    const origins = new Set(requests.filter((u) => !u.startsWith('data:') && !u.startsWith('file:')).map((u) => new URL(u).origin));
+    assert.ok(requests.length > 10);
+    for (const origin of origins) assert.ok(allowed.has(origin), `request to ${origin}`);
+  });
+});
+
+describe('the one-file build', () => {
+  test('dist/iamjwt.html from file://, offline, signs a verifiable JWT', async () => {
+    execFileSync(process.execPath, [`${root}scripts/build-single.mjs`], { stdio: 'ignore' });
+    const before = requests.length;
+    const { page, context } = await openPage({ url: pathToFileURL(`${root}dist/iamjwt.html`).href, offline: true });
+    await button(page, 'Try the demo key').click();
+    await button(page, 'Check key').click();
+    await page.locator('#checks li').nth(8).waitFor();
+    assert.equal(await page.locator('#checks .pass').count(), 9);
+    await button(page, 'Sign JWT').click();
+    const jwt = await page.getByRole('textbox', { name: 'JWT', exact: true }).inputValue();
+    assert.ok(nodeCryptoVerifies(jwt, DEMO_PUBLIC));
+    const fetched = requests.slice(before).filter((u) => !u.startsWith('file:') && !u.startsWith('data:'));
+    assert.deepEqual(fetched, [], 'the single file fetches nothing');
+    await page.screenshot({ path: `${SHOTS}/5-single-file-offline.png`, fullPage: true });
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+});

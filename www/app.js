@@ -1,0 +1,11 @@
+// The page's entry when served over HTTP: the package's browser entry loads
+// the .wasm next to it; the demo key and the optional config come from the
+// page's own origin.
+import * as api from '../js/browser.mjs';
+import { startPage } from './page.js';
+
+startPage(api, {
+  loadDemoKey: () => fetch(new URL('demo-key.json', import.meta.url)).then((r) => r.text()),
+  // Written by `npm start`'s server to point the demo at its emulator; absent on a static host.
+  loadConfig: () => fetch(new URL('config.json', import.meta.url)).then((r) => (r.ok ? r.json() : {})),
+});

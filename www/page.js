@@ -1,0 +1,293 @@
+// The minting page's behaviour. Every decision about keys, JWTs and tokens
+// is the wasm core's, through the package API passed in; this file only
+// moves text between the page and the API.
+import { STRINGS, format } from './i18n.js';
+
+const DEFAULT_ENDPOINT = 'https://iam.api.cloud.yandex.net/iam/v1/tokens';
+
+/**
+ * @param api the package API (parseKey, signJwt, decodeJwt, checkKey, exchangeJwt, exchangeOAuthToken)
+ * @param env { loadDemoKey(): Promise<string>, loadConfig(): Promise<{demoEndpoint?: string}> }
+ */
+export function startPage(api, env) {
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    key: $('key'), file: $('file'), drop: $('drop'), demo: $('demo'), clear: $('clear'),
+    keyError: $('key-error'), keyInfo: $('key-info'), demoNote: $('demo-note'),
+    check: $('check'), checks: $('checks'),
+    ttl: $('ttl'), sign: $('sign'), jwtError: $('jwt-error'), jwtOut: $('jwt-out'), jwt: $('jwt'),
+    jwtHeader: $('jwt-header'), jwtPayload: $('jwt-payload'), jwtTimes: $('jwt-times'),
+    endpoint: $('endpoint'), exchange: $('exchange'), iamError: $('iam-error'), iamErrorText: $('iam-error-text'),
+    fallback: $('fallback'), curl: $('curl-cmd'), cli: $('cli-cmd'),
+    iamOut: $('iam-out'), iamToken: $('iam-token'), iamExpires: $('iam-expires'), countdown: $('countdown'),
+    oauth: $('oauth'), oauthExchange: $('oauth-exchange'), oauthError: $('oauth-error'), oauthOut: $('oauth-out'), oauthToken: $('oauth-token'),
+  };
+  let lang = new URLSearchParams(location.search).get('lang') === 'ru'
+    || (!new URLSearchParams(location.search).get('lang') && navigator.language?.startsWith('ru')) ? 'ru' : 'en';
+  let key = null; // the parsed AuthorizedKey, freed on every change
+  let demoLoaded = false;
+  let expiresAt = null;
+  let countdownTimer = null;
+  let config = {};
+
+  const t = (name, vars) => format(STRINGS[lang][name] ?? STRINGS.en[name] ?? name, vars);
+  const show = (el, on = true) => { el.hidden = !on; };
+  const fail = (el, error) => {
+    el.textContent = error?.code ? `${error.message} (${error.code})` : String(error?.message ?? error);
+    show(el);
+  };
+
+  function applyLanguage() {
+    document.documentElement.lang = lang;
+    for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+    for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+    els.jwt.setAttribute('aria-label', t('jwtLabel'));
+    els.iamToken.setAttribute('aria-label', t('iamLabel'));
+    els.oauthToken.setAttribute('aria-label', t('oauthOutLabel'));
+    els.checks.setAttribute('aria-label', t('checksLabel'));
+    for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
+    if (els.jwt.value) showDecoded(els.jwt.value);
+    renderCountdown();
+  }
+
+  function resetOutputs() {
+    for (const el of [els.jwtOut, els.jwtError, els.iamOut, els.iamError, els.fallback]) show(el, false);
+    els.jwt.value = '';
+    els.iamToken.value = '';
+    els.checks.replaceChildren();
+    stopCountdown();
+    expiresAt = null;
+  }
+
+  function parse() {
+    key?.free();
+    key = null;
+    resetOutputs();
+    show(els.keyError, false);
+    show(els.keyInfo, false);
+    const text = els.key.value;
+    if (!text.trim()) return;
+    try {
+      key = api.parseKey(text);
+    } catch (error) {
+      fail(els.keyError, error);
+      return;
+    }
+    $('info-sa').textContent = key.serviceAccountId;
+    $('info-id').textContent = key.id;
+    $('info-alg').textContent = `${key.keyAlgorithm ?? 'RSA'} (${key.modulusBits} bits)`;
+    $('info-created').textContent = key.createdAt ? new Date(key.createdAt).toLocaleString(lang) : '—';
+    show(els.keyInfo);
+  }
+
+  function setKeyText(text, { demo = false } = {}) {
+    els.key.value = text;
+    demoLoaded = demo;
+    show(els.demoNote, demo);
+    if (demo && config.demoEndpoint) els.endpoint.value = config.demoEndpoint;
+    parse();
+  }
+
+  let debounce = null;
+  els.key.addEventListener('input', () => {
+    demoLoaded = false;
+    show(els.demoNote, false);
+    clearTimeout(debounce);
+    debounce = setTimeout(() => { debounce = null; parse(); }, 150);
+  });
+  /** A button pressed right after typing acts on what is in the box now. */
+  function parsePending() {
+    if (debounce === null) return;
+    clearTimeout(debounce);
+    debounce = null;
+    parse();
+  }
+  els.file.addEventListener('change', async () => {
+    const file = els.file.files?.[0];
+    if (file) setKeyText(await file.text());
+    els.file.value = '';
+  });
+  els.drop.addEventListener('dragover', (e) => { e.preventDefault(); els.drop.classList.add('over'); });
+  els.drop.addEventListener('dragleave', () => els.drop.classList.remove('over'));
+  els.drop.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    els.drop.classList.remove('over');
+    const file = e.dataTransfer?.files?.[0];
+    if (file) setKeyText(await file.text());
+  });
+  els.demo.addEventListener('click', async () => setKeyText(await env.loadDemoKey(), { demo: true }));
+  els.clear.addEventListener('click', () => {
+    key?.free();
+    key = null;
+    els.key.value = '';
+    els.oauth.value = '';
+    els.oauthToken.value = '';
+    show(els.oauthOut, false);
+    show(els.oauthError, false);
+    show(els.keyInfo, false);
+    show(els.keyError, false);
+    show(els.demoNote, false);
+    resetOutputs();
+    els.key.focus();
+  });
+
+  els.check.addEventListener('click', () => {
+    parsePending();
+    els.checks.replaceChildren();
+    if (!els.key.value.trim()) return fail(els.keyError, t('noKey'));
+    const report = api.checkKey(els.key.value);
+    for (const c of report.checks) {
+      const li = document.createElement('li');
+      li.className = c.verdict;
+      const mark = document.createElement('span');
+      mark.className = 'verdict';
+      mark.textContent = t(c.verdict);
+      const id = document.createElement('code');
+      id.textContent = c.id;
+      li.append(mark, ' ', id, ' ', c.message);
+      els.checks.append(li);
+    }
+  });
+
+  function audience() {
+    const endpoint = els.endpoint.value.trim();
+    return endpoint || undefined;
+  }
+
+  function sign() {
+    parsePending();
+    show(els.jwtError, false);
+    if (!key) {
+      fail(els.jwtError, els.keyError.hidden ? t('noKey') : els.keyError.textContent);
+      return null;
+    }
+    try {
+      const jwt = api.signJwt(key, { ttl: Number(els.ttl.value), audience: audience() });
+      els.jwt.value = jwt;
+      showDecoded(jwt);
+      show(els.jwtOut);
+      return jwt;
+    } catch (error) {
+      show(els.jwtOut, false);
+      fail(els.jwtError, error);
+      return null;
+    }
+  }
+
+  function showDecoded(jwt) {
+    const { header, payload } = api.decodeJwt(jwt);
+    els.jwtHeader.textContent = JSON.stringify(header, null, 2);
+    els.jwtPayload.textContent = JSON.stringify(payload, null, 2);
+    const when = (s) => new Date(s * 1000).toLocaleString(lang);
+    els.jwtTimes.textContent = `${t('issued')} ${when(payload.iat)}, ${t('expires')} ${when(payload.exp)}`;
+  }
+
+  els.sign.addEventListener('click', sign);
+
+  async function exchange(run, errorBox, { fallback }) {
+    show(els.fallback, false);
+    show(errorBox, false);
+    const endpoint = els.endpoint.value.trim() || DEFAULT_ENDPOINT;
+    try {
+      const info = await run(endpoint);
+      return info;
+    } catch (error) {
+      const unreachable = error?.code === 'ERR_FETCH_FAILED' || error?.code === 'ERR_TIMEOUT';
+      const text = unreachable ? t('unreachable', { endpoint }) : error?.code ? `${error.message} (${error.code})` : String(error);
+      if (errorBox === els.iamError) els.iamErrorText.textContent = text;
+      else errorBox.textContent = text;
+      show(errorBox);
+      if (unreachable && fallback) fallback(endpoint);
+      return null;
+    }
+  }
+
+  els.exchange.addEventListener('click', async () => {
+    show(els.iamOut, false);
+    stopCountdown();
+    const jwt = sign();
+    if (!jwt) return;
+    els.exchange.disabled = true;
+    const info = await exchange(
+      (endpoint) => api.exchangeJwt(jwt, { endpoint, retry: { attempts: 2 } }),
+      els.iamError,
+      {
+        fallback(endpoint) {
+          els.curl.textContent = `curl -sX POST '${endpoint}' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"jwt":"${jwt}"}'`;
+          els.cli.textContent = `npx iamjwt token --key key.json${endpoint === DEFAULT_ENDPOINT ? '' : ` --endpoint ${endpoint}`}`;
+          show(els.fallback);
+        },
+      },
+    );
+    els.exchange.disabled = false;
+    if (!info) return;
+    els.iamToken.value = info.token;
+    expiresAt = info.expiresAt;
+    els.iamExpires.dateTime = expiresAt.toISOString();
+    show(els.iamOut);
+    startCountdown();
+  });
+
+  els.oauthExchange.addEventListener('click', async () => {
+    show(els.oauthOut, false);
+    show(els.oauthError, false);
+    const token = els.oauth.value.trim();
+    if (!token) return fail(els.oauthError, t('noOauth'));
+    const info = await exchange((endpoint) => api.exchangeOAuthToken(token, { endpoint, retry: { attempts: 2 } }), els.oauthError, {});
+    if (!info) return;
+    els.oauthToken.value = info.token;
+    show(els.oauthOut);
+  });
+
+  function renderCountdown() {
+    if (!expiresAt) return;
+    els.iamExpires.textContent = expiresAt.toLocaleString(lang);
+    const left = Math.floor((expiresAt.getTime() - Date.now()) / 1000);
+    if (left <= 0) {
+      els.countdown.textContent = t('expired');
+      return;
+    }
+    const hh = String(Math.floor(left / 3600)).padStart(2, '0');
+    const mm = String(Math.floor((left % 3600) / 60)).padStart(2, '0');
+    const ss = String(left % 60).padStart(2, '0');
+    els.countdown.textContent = t('expiresIn', { time: `${hh}:${mm}:${ss}` });
+  }
+  function startCountdown() {
+    stopCountdown();
+    renderCountdown();
+    countdownTimer = setInterval(renderCountdown, 1000);
+  }
+  function stopCountdown() {
+    clearInterval(countdownTimer);
+    countdownTimer = null;
+  }
+
+  for (const button of document.querySelectorAll('[data-copy]')) {
+    button.addEventListener('click', async () => {
+      const source = $(button.dataset.copy);
+      const text = 'value' in source ? source.value : source.textContent;
+      try {
+        await navigator.clipboard.writeText(text);
+      } catch {
+        const range = document.createRange();
+        range.selectNodeContents(source);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+        document.execCommand?.('copy');
+      }
+      button.textContent = t('copied');
+      setTimeout(() => { button.textContent = t('copy'); }, 1500);
+    });
+  }
+
+  for (const b of document.querySelectorAll('[data-lang]')) {
+    b.addEventListener('click', () => { lang = b.dataset.lang; applyLanguage(); });
+  }
+
+  applyLanguage();
+  env.loadConfig().then((c) => {
+    config = c ?? {};
+    if (demoLoaded && config.demoEndpoint) els.endpoint.value = config.demoEndpoint;
+  }, () => {});
+  document.body.dataset.ready = 'true';
+}

@@ -3,11 +3,50 @@
 // holds all the logic. The entries load the wasm; nothing here calls it
 // before a function is called.
 import * as core from '../pkg/iamjwt.js';
+import { nativeEngine } from './engine.js';
 import { IamJwtError, toIamJwtError } from './errors.js';
 
 export { IamJwtError };
 
 const handles = new WeakMap();
+const nativeKeys = new WeakMap();
+
+/** The engine `signJwt` uses by default: `'native'` where the platform has one, else `'wasm'`. */
+export function defaultEngine() {
+  return nativeEngine() ? 'native' : 'wasm';
+}
+
+function pickEngine(engine) {
+  const wanted = engine ?? 'auto';
+  if (wanted === 'wasm') return 'wasm';
+  if (wanted === 'native' && !nativeEngine()) {
+    throw new IamJwtError('ERR_OPTION_INVALID', 'engine \'native\' is not available here; use \'wasm\' or \'auto\'');
+  }
+  if (wanted === 'native' || wanted === 'auto') return nativeEngine() ? 'native' : 'wasm';
+  throw new IamJwtError('ERR_OPTION_INVALID', "engine must be 'auto', 'native' or 'wasm'");
+}
+
+/** Signs with the native engine: the core builds the input, the platform signs, the core finishes. */
+function signNative(owner, handle, args) {
+  let native = nativeKeys.get(owner);
+  if (!native) {
+    const der = call(() => handle.exportPkcs8ForNativeEngine());
+    try {
+      native = nativeEngine().importKey(der);
+    } finally {
+      der.fill(0);
+    }
+    nativeKeys.set(owner, native);
+  }
+  const input = call(() => handle.signingInput(...args));
+  let signature;
+  try {
+    signature = nativeEngine().sign(native, new TextEncoder().encode(input));
+  } catch (error) {
+    throw new IamJwtError('ERR_CRYPTO', `the native RSA-PSS signer failed: ${error?.message ?? error}`, { cause: error });
+  }
+  return call(() => core.finishJwt(input, signature));
+}
 
 /** Runs a core call, turning whatever it throws into an IamJwtError. */
 function call(fn) {
@@ -71,6 +110,7 @@ export class AuthorizedKey {
     const handle = handles.get(this);
     if (handle) {
       handles.delete(this);
+      nativeKeys.delete(this);
       handle.free();
     }
   }
@@ -97,19 +137,21 @@ export function parseKey(json) {
   return new AuthorizedKey(call(() => core.KeyHandle.fromJson(text)));
 }
 
-/** Signs the PS256 JWT that IAM exchanges for an IAM token. */
+/**
+ * Signs the PS256 JWT that IAM exchanges for an IAM token. `engine`:
+ * `'auto'` (default: the platform's RSA-PSS where there is one, else wasm),
+ * `'native'` or `'wasm'`. Either way the core parses the key and builds the JWT.
+ */
 export function signJwt(keyOrJson, options = {}) {
-  const { now, ttl, audience } = options ?? {};
+  const { now, ttl, audience, engine } = options ?? {};
   const args = [seconds(now, 'now'), number(ttl, 'ttl', defaults().ttl), string(audience, 'audience')];
-  if (keyOrJson instanceof AuthorizedKey) {
-    const handle = handleOf(keyOrJson);
-    return call(() => handle.signJwt(...args));
-  }
-  const key = parseKey(keyOrJson);
+  const use = pickEngine(engine);
+  const key = keyOrJson instanceof AuthorizedKey ? keyOrJson : parseKey(keyOrJson);
   try {
-    return call(() => handles.get(key).signJwt(...args));
+    const handle = handleOf(key);
+    return use === 'native' ? signNative(key, handle, args) : call(() => handle.signJwt(...args));
   } finally {
-    key.free();
+    if (key !== keyOrJson) key.free();
   }
 }
 

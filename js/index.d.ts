@@ -93,6 +93,12 @@ export interface SignOptions {
   ttl?: number;
   /** `aud`. Default `https://iam.api.cloud.yandex.net/iam/v1/tokens`. */
   audience?: string;
+  /**
+   * Who does the RSA operation. `'auto'` (default): the platform's RSA-PSS
+   * where the entry has one (Node: node:crypto), else wasm. The core parses
+   * the key and builds the JWT either way.
+   */
+  engine?: 'auto' | 'native' | 'wasm';
 }
 
 /**
@@ -109,6 +115,9 @@ export interface DecodedJwt {
   header: Record<string, unknown>;
   payload: Record<string, unknown>;
 }
+
+/** The engine `signJwt` uses by default here: `'native'` in Node, `'wasm'` in browsers. */
+export function defaultEngine(): 'native' | 'wasm';
 
 /** Decodes a JWT without checking anything. */
 export function decodeJwt(jwt: string): DecodedJwt;

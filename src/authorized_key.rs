@@ -118,6 +118,22 @@ impl AuthorizedKey {
         &self.signing_key
     }
 
+    /// The private key as PKCS#8 DER, for handing to a platform signer
+    /// (node:crypto, WebCrypto) that imports it once. The bytes wipe
+    /// themselves on drop.
+    ///
+    /// <div class="warning">This is the secret key: import it and drop it.</div>
+    ///
+    /// # Errors
+    /// [`Error::Crypto`] if encoding fails (it does not for a decoded key).
+    pub fn to_pkcs8_der(&self) -> Result<zeroize::Zeroizing<alloc::vec::Vec<u8>>> {
+        use pkcs8::EncodePrivateKey as _;
+        self.signing_key
+            .to_pkcs8_der()
+            .map(|doc| doc.to_bytes())
+            .map_err(|_| Error::Crypto)
+    }
+
     /// The PS256 verifier for this key's public half.
     #[must_use]
     pub fn verifier(&self) -> &pss::VerifyingKey<Sha256> {

@@ -130,6 +130,17 @@ pub fn sign_with_rng<R: TryCryptoRng + ?Sized>(
     options: &SignOptions,
     rng: &mut R,
 ) -> Result<String> {
+    let signing_input = signing_input(key, options)?;
+    let signature = ps256::sign_with_rng(key.signing_key(), signing_input.as_bytes(), rng)?;
+    Ok(finish(signing_input, &signature))
+}
+
+/// The first two parts of the JWT, `base64url(header).base64url(payload)`:
+/// what PS256 signs. For a platform signer; [`finish`] appends its signature.
+///
+/// # Errors
+/// As [`sign_with_rng`], but for the rng.
+pub fn signing_input(key: &AuthorizedKey, options: &SignOptions) -> Result<String> {
     if options.ttl == 0 || options.ttl > MAX_TTL {
         return Err(Error::OptionInvalid(format!(
             "ttl is {} s; IAM accepts a JWT that lives 1 to {MAX_TTL} s",
@@ -161,10 +172,15 @@ pub fn sign_with_rng<R: TryCryptoRng + ?Sized>(
     let mut token = encode_json(&header)?;
     token.push('.');
     token.push_str(&encode_json(&claims)?);
-    let signature = ps256::sign_with_rng(key.signing_key(), token.as_bytes(), rng)?;
-    token.push('.');
-    token.push_str(&URL_SAFE_NO_PAD.encode(signature));
     Ok(token)
+}
+
+/// Appends the signature to the signing input: the finished JWT.
+#[must_use]
+pub fn finish(mut signing_input: String, signature: &[u8]) -> String {
+    signing_input.push('.');
+    signing_input.push_str(&URL_SAFE_NO_PAD.encode(signature));
+    signing_input
 }
 
 /// Seconds that JavaScript numbers hold exactly (2^53 - 1).

@@ -116,6 +116,29 @@ impl KeyHandle {
         run().map_err(|e| to_js(&e))
     }
 
+    /// The JWT's signing input, for a platform signer (see `finishJwt`).
+    #[wasm_bindgen(js_name = signingInput)]
+    pub fn signing_input(&self, now: f64, ttl: f64, audience: Option<String>) -> JsResult<String> {
+        let run = || {
+            let options = SignOptions {
+                now: seconds("now", now, false)?,
+                ttl: seconds("ttl", ttl, true)?,
+                audience,
+            };
+            jwt::signing_input(&self.key, &options)
+        };
+        run().map_err(|e| to_js(&e))
+    }
+
+    /// The private key as PKCS#8 DER, for the native engine to import once
+    /// (node:crypto). The caller wipes the bytes after importing them.
+    #[wasm_bindgen(js_name = exportPkcs8ForNativeEngine)]
+    pub fn export_pkcs8_for_native_engine(&self) -> JsResult<js_sys::Uint8Array> {
+        // Copied straight into a JS array; the wasm-side buffer wipes itself.
+        let der = self.key.to_pkcs8_der().map_err(|e| to_js(&e))?;
+        Ok(js_sys::Uint8Array::from(der.as_slice()))
+    }
+
     /// Verifies a JWT against this key's public half and ids.
     #[wasm_bindgen(js_name = verifyJwt)]
     pub fn verify_jwt(
@@ -127,6 +150,12 @@ impl KeyHandle {
     ) -> JsResult<JsValue> {
         verify_with(token, &VerifyingKey::from(&self.key), now, leeway, audience)
     }
+}
+
+/// The finished JWT: the signing input, a dot, the base64url signature.
+#[wasm_bindgen(js_name = finishJwt)]
+pub fn finish_jwt(signing_input: String, signature: &[u8]) -> String {
+    jwt::finish(signing_input, signature)
 }
 
 /// Verifies a JWT with a key given as text (authorized key JSON, key

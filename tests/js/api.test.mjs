@@ -66,12 +66,12 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
       { name: 'ttl 1', options: { ttl: 1 }, aud: AUD, ttl: 1 },
       { name: 'emulator audience', options: { audience: 'http://127.0.0.1:9/iam/v1/tokens', ttl: 120 }, aud: 'http://127.0.0.1:9/iam/v1/tokens', ttl: 120 },
     ];
-    for (const { file, id, bits } of KEYS) {
-      test(`RSA-${bits}: every JWT shape is exact, and verified by node:crypto and jose`, async () => {
+    for (const { file, id, bits } of KEYS) for (const engine of ['native', 'wasm']) {
+      test(`RSA-${bits}, ${engine} engine: every JWT shape is exact, and verified by node:crypto and jose`, async () => {
         const key = parseKey(fixture(file));
         assert.equal(key.modulusBits, bits);
         for (const shape of SHAPES) {
-          const jwt = signJwt(key, { now: NOW, ...shape.options });
+          const jwt = signJwt(key, { now: NOW, engine, ...shape.options });
           const [h, p, s] = jwt.split('.');
           assert.equal(Buffer.from(h, 'base64url').toString(), `{"typ":"JWT","alg":"PS256","kid":"${id}"}`);
           const claims = { iss: 'ajetestserviceacc001', aud: shape.aud, iat: NOW, exp: NOW + shape.ttl };
@@ -88,7 +88,7 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
           assert.deepEqual(verifyJwt(jwt, key, { now: NOW }).payload, claims);
         }
         // With the real clock: jose's own idea of "now" accepts it.
-        const fresh = signJwt(key);
+        const fresh = signJwt(key, { engine });
         const { payload } = await joseVerifies(fresh, publicPem(file));
         assert.ok(Math.abs(payload.iat - Date.now() / 1000) < 5);
         key.free();
@@ -105,9 +105,25 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
       }
     });
 
+    test('the default engine in Node is native; both engines take the same inputs', () => {
+      assert.equal(iamjwt.defaultEngine(), 'native');
+      const text = fixture('key-2048.json');
+      for (const engine of ['native', 'wasm', 'auto', undefined]) {
+        assert.ok(nodeCryptoVerifies(signJwt(text, { engine }), publicPem('key-2048.json')), String(engine));
+      }
+      throwsCode(() => signJwt(text, { engine: 'gpu' }), 'ERR_OPTION_INVALID');
+      const key = parseKey(text);
+      signJwt(key, { engine: 'native' });
+      key.free();
+      throwsCode(() => signJwt(key, { engine: 'native' }), 'ERR_KEY_FREED');
+      assert.ok(!('registerNativeEngine' in iamjwt), 'the engine slot is not public');
+    });
+
     test('options out of range are ERR_OPTION_INVALID', () => {
       const key = parseKey(fixture('key-2048.json'));
-      for (const ttl of [0, 3601, 1.5, -1, NaN, Infinity]) throwsCode(() => signJwt(key, { ttl }), 'ERR_OPTION_INVALID');
+      for (const engine of ['native', 'wasm']) {
+        for (const ttl of [0, 3601, 1.5, -1, NaN, Infinity]) throwsCode(() => signJwt(key, { ttl, engine }), 'ERR_OPTION_INVALID');
+      }
       throwsCode(() => signJwt(key, { ttl: '60' }), 'ERR_OPTION_INVALID');
       throwsCode(() => signJwt(key, { now: -5 }), 'ERR_OPTION_INVALID');
       throwsCode(() => signJwt(key, { now: 'yesterday' }), 'ERR_OPTION_INVALID');

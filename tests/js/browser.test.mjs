@@ -77,6 +77,10 @@ test('errors in the browser are IamJwtError with the same codes', async () => {
   }
   const { error } = await inPage((m, text) => m.signJwt(text, { ttl: 9999 }), fixture('key-2048.json'));
   assert.equal(error.code, 'ERR_OPTION_INVALID');
+  // Browsers sign in wasm (WebCrypto is async only); asking for native says so.
+  assert.equal((await inPage((m) => m.defaultEngine())).value, 'wasm');
+  const native = await inPage((m, text) => m.signJwt(text, { engine: 'native' }), fixture('key-2048.json'));
+  assert.equal(native.error.code, 'ERR_OPTION_INVALID');
 });
 
 test('verify, decode and check work in the browser', async () => {

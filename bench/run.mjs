@@ -1,0 +1,275 @@
+#!/usr/bin/env node
+// `npm run bench`: iamjwt against its peers on the same keys, in one run.
+// Prints ratios (medians after warm-up) and writes BENCHMARKS.md. Nothing
+// here is asserted: timings belong to this report, never to tests.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { constants, createPrivateKey, sign as cryptoSign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as jose from 'jose';
+import * as iamjwt from '../js/node.mjs';
+
+const require = createRequire(import.meta.url);
+const { KEYUTIL, KJUR } = require('jsrsasign');
+const forge = require('node-forge');
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const quick = process.argv.includes('--quick');
+const BUDGET_MS = quick ? 300 : 1500;
+const AUD = 'https://iam.api.cloud.yandex.net/iam/v1/tokens';
+const b64u = (v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** Median ms of fn after warm-up, sampled for about BUDGET_MS (5 to 300 samples). */
+async function time(fn) {
+  for (let i = 0; i < 3; i += 1) await fn();
+  const samples = [];
+  const start = performance.now();
+  while (samples.length < 300 && (samples.length < 5 || performance.now() - start < BUDGET_MS)) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  return median(samples);
+}
+
+function claims(file) {
+  const now = Math.floor(Date.now() / 1000);
+  return { iss: file.service_account_id, aud: AUD, iat: now, exp: now + 3600 };
+}
+
+/** Each peer as { parse(pem, json) → key, sign(key) → jwt }. */
+function peers(file) {
+  const json = JSON.stringify(file);
+  const pem = file.private_key.replace(/^PLEASE.*\n/, '');
+  const header = { typ: 'JWT', alg: 'PS256', kid: file.id };
+  return {
+    'iamjwt (default: native)': { parse: () => iamjwt.parseKey(json), sign: (k) => iamjwt.signJwt(k), done: (k) => k.free() },
+    'iamjwt (wasm engine)': { parse: () => iamjwt.parseKey(json), sign: (k) => iamjwt.signJwt(k, { engine: 'wasm' }), done: (k) => k.free() },
+    jose: {
+      parse: () => jose.importPKCS8(pem, 'PS256'),
+      sign: (k) => new jose.SignJWT(claims(file)).setProtectedHeader(header).sign(k),
+    },
+    'node:crypto': {
+      parse: () => createPrivateKey(pem),
+      sign: (k) => {
+        const input = `${b64u(header)}.${b64u(claims(file))}`;
+        const sig = cryptoSign('sha256', Buffer.from(input), { key: k, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+        return `${input}.${sig.toString('base64url')}`;
+      },
+    },
+    jsrsasign: {
+      parse: () => KEYUTIL.getKey(pem),
+      sign: (k) => KJUR.jws.JWS.sign('PS256', header, claims(file), k),
+    },
+    'node-forge': {
+      parse: () => forge.pki.privateKeyFromPem(pem),
+      sign: (k) => {
+        const input = `${b64u(header)}.${b64u(claims(file))}`;
+        const md = forge.md.sha256.create();
+        md.update(input, 'utf8');
+        const pss = forge.pss.create({ md: forge.md.sha256.create(), mgf: forge.mgf.mgf1.create(forge.md.sha256.create()), saltLength: 32 });
+        return `${input}.${Buffer.from(k.sign(md, pss), 'binary').toString('base64url')}`;
+      },
+    },
+  };
+}
+
+function verifies(jwt, publicPem) {
+  const [h, p, s] = jwt.split('.');
+  return require('node:crypto').verify('sha256', Buffer.from(`${h}.${p}`),
+    { key: publicPem, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(s, 'base64url'));
+}
+
+async function signing() {
+  const rows = [];
+  for (const bits of [2048, 4096]) {
+    const file = JSON.parse(readFileSync(join(root, `tests/fixtures/key-${bits}.json`), 'utf8'));
+    for (const [name, peer] of Object.entries(peers(file))) {
+      const key = await peer.parse();
+      const jwt = await peer.sign(key);
+      if (!verifies(jwt, file.public_key)) throw new Error(`${name} made a JWT that does not verify`);
+      const parse = await time(async () => { const k = await peer.parse(); peer.done?.(k); });
+      const sign = await time(() => peer.sign(key));
+      const both = await time(async () => { const k = await peer.parse(); await peer.sign(k); peer.done?.(k); });
+      peer.done?.(key);
+      rows.push({ bits, name, parse, sign, both });
+      log(`  RSA-${bits} ${name}: parse ${parse.toFixed(2)} ms, sign ${sign.toFixed(2)} ms, parse+sign ${both.toFixed(2)} ms`);
+    }
+  }
+  return rows;
+}
+
+/** Fresh `node` processes that import, parse and print one JWT: iamjwt against the same with jose. */
+function coldStart() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'iamjwt-cold-'));
+  const keyPath = join(root, 'tests/fixtures/key-2048.json');
+  const scripts = {
+    iamjwt: `import { signJwt } from ${JSON.stringify(join(root, 'js/node.mjs'))};
+import { readFileSync } from 'node:fs';
+process.stdout.write(signJwt(readFileSync(${JSON.stringify(keyPath)}, 'utf8')));`,
+    jose: `import { importPKCS8, SignJWT } from ${JSON.stringify(require.resolve('jose').replace(/dist\/.*$/, 'dist/webapi/index.js'))};
+import { readFileSync } from 'node:fs';
+const f = JSON.parse(readFileSync(${JSON.stringify(keyPath)}, 'utf8'));
+const key = await importPKCS8(f.private_key.replace(/^PLEASE.*\\n/, ''), 'PS256');
+const now = Math.floor(Date.now() / 1000);
+process.stdout.write(await new SignJWT({ iss: f.service_account_id, aud: ${JSON.stringify(AUD)}, iat: now, exp: now + 3600 })
+  .setProtectedHeader({ typ: 'JWT', alg: 'PS256', kid: f.id }).sign(key));`,
+  };
+  const runs = quick ? 5 : 21;
+  const times = { iamjwt: [], jose: [] };
+  for (const [name, text] of Object.entries(scripts)) writeFileSync(join(dir, `${name}.mjs`), text);
+  for (let i = 0; i < runs; i += 1) {
+    for (const name of Object.keys(scripts)) {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, [join(dir, `${name}.mjs`)], { encoding: 'utf8' });
+      times[name].push(performance.now() - t);
+      if (r.status !== 0 || r.stdout.split('.').length !== 3) throw new Error(`${name} cold start failed: ${r.stderr}`);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { runs, iamjwt: median(times.iamjwt), jose: median(times.jose) };
+}
+
+function sizes() {
+  const wasm = readFileSync(join(root, 'pkg/iamjwt_bg.wasm'));
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: root, encoding: 'utf8' }));
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return {
+    wasm: wasm.length,
+    wasmGzip: gzipSync(wasm, { level: 9 }).length,
+    tarball: packed.size,
+    unpacked: packed.unpackedSize,
+    files: packed.entryCount,
+    runtimeDeps: Object.keys(pkg.dependencies ?? {}).length,
+  };
+}
+
+async function browser() {
+  let launch;
+  try {
+    ({ launch } = await import('../tests/js/chromium.mjs'));
+  } catch {
+    return null;
+  }
+  const { startPageServer } = await import('../scripts/serve-page.mjs');
+  const server = await startPageServer();
+  const b = await launch();
+  try {
+    const page = await b.newPage();
+    await page.goto(`${server.url}/www/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const out = {};
+    for (const bits of [2048, 4096]) {
+      const json = readFileSync(join(root, `tests/fixtures/key-${bits}.json`), 'utf8');
+      out[bits] = await page.evaluate(async ([text, budget]) => {
+        const m = await import('/js/browser.mjs');
+        const med = (xs) => { const s = [...xs].sort((a, c) => a - c); return s[s.length >> 1]; };
+        const key = m.parseKey(text);
+        const run = async (fn) => {
+          for (let i = 0; i < 3; i += 1) await fn();
+          const xs = []; const start = performance.now();
+          while (xs.length < 200 && (xs.length < 5 || performance.now() - start < budget)) { const t = performance.now(); await fn(); xs.push(performance.now() - t); }
+          return med(xs);
+        };
+        const wasm = await run(() => m.signJwt(key));
+        // WebCrypto RSA-PSS on the same key, for reference (async only, so not an engine of the sync API).
+        const pem = JSON.parse(text).private_key.replace(/^PLEASE.*\n/, '').replace(/-----[^-]+-----|\s/g, '');
+        const der = Uint8Array.from(atob(pem), (c) => c.charCodeAt(0));
+        const ck = await crypto.subtle.importKey('pkcs8', der, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']);
+        const data = new TextEncoder().encode('x'.repeat(300));
+        const webcrypto = await run(() => crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, ck, data));
+        key.free();
+        return { wasm, webcrypto };
+      }, [json, BUDGET_MS]);
+      log(`  Chromium RSA-${bits}: wasm ${out[bits].wasm.toFixed(2)} ms, WebCrypto ${out[bits].webcrypto.toFixed(2)} ms`);
+    }
+    out.version = b.version();
+    return out;
+  } finally {
+    await b.close();
+    await server.close();
+  }
+}
+
+const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+
+log('signing (Node)…');
+const rows = await signing();
+log('cold start…');
+const cold = coldStart();
+log(`  iamjwt ${cold.iamjwt.toFixed(0)} ms, jose ${cold.jose.toFixed(0)} ms (medians of ${cold.runs})`);
+log('sizes…');
+const size = sizes();
+log('browser…');
+const web = await browser();
+
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() ? ' (with uncommitted changes)' : '';
+const lines = [];
+const out = (l = '') => lines.push(l);
+out('# Benchmarks');
+out();
+out(`Made by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}, commit ${commit}${dirty}.`);
+out(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}${web ? `; Chromium ${web.version}` : ''}.`);
+out('Times are medians after warm-up, in milliseconds; ratios are to node:crypto and to jose (lower is faster). Timings are never asserted in tests.');
+out();
+for (const bits of [2048, 4096]) {
+  const ref = Object.fromEntries(rows.filter((r) => r.bits === bits).map((r) => [r.name, r]));
+  out(`## RSA-${bits} PS256, Node`);
+  out();
+  out('| library | key parse | sign, key parsed once | ×node:crypto | ×jose | parse + sign |');
+  out('|---|---:|---:|---:|---:|---:|');
+  for (const r of rows.filter((x) => x.bits === bits)) {
+    out(`| ${r.name} | ${fmt(r.parse)} | ${fmt(r.sign)} | ${ratio(r.sign, ref['node:crypto'].sign)} | ${ratio(r.sign, ref.jose.sign)} | ${fmt(r.both)} |`);
+  }
+  out();
+}
+const pure = (bits) => rows.find((r) => r.bits === bits && r.name === 'iamjwt (wasm engine)').sign;
+const peer = (bits, name) => rows.find((r) => r.bits === bits && r.name === name).sign;
+out('Pure-wasm engine against the pure-JS signers, RSA-2048, key parsed once: ' +
+  `${(peer(2048, 'jsrsasign') / pure(2048)).toFixed(1)}× faster than jsrsasign, ${(peer(2048, 'node-forge') / pure(2048)).toFixed(1)}× faster than node-forge.`);
+out();
+out('## Cold start to the first JWT');
+out();
+out(`A fresh \`node\` process that imports the library, parses the RSA-2048 key and prints one JWT; medians of ${cold.runs} runs each, interleaved.`);
+out();
+out('| script | median | ratio |');
+out('|---|---:|---:|');
+out(`| iamjwt | ${cold.iamjwt.toFixed(0)} ms | ${ratio(cold.iamjwt, cold.jose)} jose |`);
+out(`| jose | ${cold.jose.toFixed(0)} ms | 1.00× |`);
+out();
+out('## Size');
+out();
+out('| what | size |');
+out('|---|---:|');
+out(`| \`pkg/iamjwt_bg.wasm\` | ${(size.wasm / 1024).toFixed(0)} KiB raw, ${(size.wasmGzip / 1024).toFixed(0)} KiB gzip -9 |`);
+out(`| \`npm pack\` tarball | ${(size.tarball / 1024).toFixed(0)} KiB packed, ${(size.unpacked / 1024).toFixed(0)} KiB unpacked, ${size.files} files |`);
+out(`| runtime dependencies | ${size.runtimeDeps} |`);
+out();
+if (web) {
+  out('## Browser (headless Chromium)');
+  out();
+  out('| key | iamjwt wasm engine, sign | WebCrypto RSA-PSS sign (reference) |');
+  out('|---|---:|---:|');
+  for (const bits of [2048, 4096]) out(`| RSA-${bits} | ${fmt(web[bits].wasm)} | ${fmt(web[bits].webcrypto)} |`);
+  out();
+  out('The browser API is synchronous, so browsers sign with the wasm engine; WebCrypto is shown for reference only.');
+  out();
+}
+out('## Reproduce');
+out();
+out('```sh');
+out('npm run bench          # about two minutes; writes this file');
+out('npm run bench -- --quick');
+out('```');
+out();
+const report = `${lines.join('\n')}\n`;
+process.stdout.write(report);
+if (!quick) writeFileSync(join(root, 'BENCHMARKS.md'), report);

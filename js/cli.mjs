@@ -370,7 +370,9 @@ try {
   const known = error instanceof CliError || error instanceof IamJwtError;
   const code = known ? error.code : 'ERR_INTERNAL';
   const message = known ? error.message : `unexpected failure: ${error?.message ?? error}`;
-  process.stderr.write(`iamjwt: ${code}: ${message}\n`);
+  // One line, whatever the message quotes (a pasted argument, a server's text).
+  const oneLine = String(message).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+  process.stderr.write(`iamjwt: ${code}: ${oneLine}\n`);
   if (debug) process.stderr.write(`${error?.stack ?? error}\n`);
   process.exitCode = error instanceof CliError ? error.exitCode : 1;
 }

@@ -154,7 +154,8 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
         "fields",
         format!(
             "key {} of service account {}",
-            file.id, file.service_account_id
+            short(&file.id),
+            short(&file.service_account_id)
         ),
     );
 
@@ -228,7 +229,7 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
             format!(
                 "private_key's first line names key {}, but id is {}; the file mixes two keys",
                 short(&id),
-                file.id
+                short(&file.id)
             ),
             "ERR_KEY_MISMATCH",
         ),
@@ -246,8 +247,6 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
     Report { checks: b.0 }
 }
 
-fn short(text: &str) -> &str {
-    text.char_indices()
-        .nth(40)
-        .map_or(text, |(at, _)| text.get(..at).unwrap_or(text))
+fn short(text: &str) -> String {
+    crate::text::one_line(text, 40)
 }

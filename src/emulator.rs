@@ -161,8 +161,6 @@ fn error_response(status: u16, grpc_code: i64, message: &str, request_id: &str) 
     }
 }
 
-fn short(text: &str) -> &str {
-    text.char_indices()
-        .nth(40)
-        .map_or(text, |(at, _)| text.get(..at).unwrap_or(text))
+fn short(text: &str) -> String {
+    crate::text::one_line(text, 40)
 }

@@ -165,7 +165,7 @@ impl fmt::Display for Error {
             ),
             Error::KeyFieldInvalid(field) => write!(
                 f,
-                "the authorized key's \"{field}\" field is empty or not a string"
+                "the authorized key's \"{field}\" field is not a string of the expected form; use the file as `yc iam key create` wrote it"
             ),
             Error::KeyWrongKind(kind) => write!(
                 f,

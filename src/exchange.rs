@@ -512,8 +512,5 @@ pub fn refresh_at(obtained_at: u64, expires_at: u64) -> u64 {
 }
 
 fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
-        None => text.to_string(),
-    }
+    crate::text::one_line(text, max)
 }

@@ -353,10 +353,7 @@ fn expect_string(
     }
 }
 
-/// At most 64 characters of a value from a token, for messages.
+/// At most 64 characters of a value from a token, one line, for messages.
 fn shorten(text: &str) -> String {
-    match text.char_indices().nth(64) {
-        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
-        None => text.to_string(),
-    }
+    crate::text::one_line(text, 64)
 }

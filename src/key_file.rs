@@ -239,12 +239,23 @@ fn optional(
     }
 }
 
+/// An id (`id`, `service_account_id`): 1 to 128 visible ASCII characters,
+/// as every Yandex Cloud id is. Anything else is a damaged or foreign file.
 fn required(
     fields: &Map<String, Value>,
     canonical: &'static str,
     names: &[&str],
 ) -> Result<String> {
-    optional(fields, canonical, names)?
+    let value = optional(fields, canonical, names)?
         .map(|s| s.trim().to_string())
-        .ok_or(Error::KeyFieldMissing(canonical))
+        .ok_or(Error::KeyFieldMissing(canonical))?;
+    let plain = value.len() <= 128
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\');
+    if plain {
+        Ok(value)
+    } else {
+        Err(Error::KeyFieldInvalid(canonical))
+    }
 }

@@ -15,6 +15,7 @@ pub mod key;
 pub mod key_file;
 pub mod pem;
 pub mod ps256;
+pub mod text;
 pub mod time;
 pub mod verifying_key;
 

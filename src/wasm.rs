@@ -353,7 +353,8 @@ pub fn build_token_request(
         ),
         _ => {
             return Err(to_js(&Error::OptionInvalid(alloc::format!(
-                "unknown token flow \"{flow}\""
+                "unknown token flow \"{}\"",
+                crate::text::one_line(flow, 20)
             ))))
         }
     };
@@ -372,7 +373,8 @@ pub fn parse_token_response(flow: &str, status: u16, body: &str, now: f64) -> Js
         "ibm-instance" => exchange::parse_ibm_instance_token_response(status, body, now),
         "ibm-iam" => exchange::parse_ibm_iam_token_response(status, body, now),
         _ => Err(Error::OptionInvalid(alloc::format!(
-            "unknown token flow \"{flow}\""
+            "unknown token flow \"{}\"",
+            crate::text::one_line(flow, 20)
         ))),
     })
 }

@@ -248,3 +248,30 @@ fn a_bare_public_key_checks_the_signature_but_not_the_ids() {
         .unwrap();
     assert_eq!(err.code(), "ERR_KEY_CORRUPT");
 }
+
+#[test]
+fn messages_quoting_a_token_stay_one_line() {
+    let key = key_2048();
+    let verifying = VerifyingKey::from(&key);
+    let nasty = forge(
+        &key,
+        r#"{"typ":"JWT","alg":"PS256","kid":"evil\nkid\u001b[31m\u202e"}"#,
+        &json!({"iss":"ajetestserviceacc001","iat":NOW,"exp":NOW+60}).to_string(),
+    );
+    let err = jwt::verify(&nasty, &verifying, &VerifyOptions::new(NOW)).unwrap_err();
+    assert_eq!(err.code(), "ERR_JWT_CLAIM_INVALID");
+    let message = err.to_string();
+    assert!(
+        !message.chars().any(|c| c.is_control() || c == '\u{202e}'),
+        "{message:?}"
+    );
+    assert!(message.contains("evil\\u{a}kid"), "{message}");
+    let alg = forge(&key, &format!(r#"{{"alg":"{}"}}"#, "X".repeat(500)), "{}");
+    assert!(
+        jwt::verify(&alg, &verifying, &VerifyOptions::new(NOW))
+            .unwrap_err()
+            .to_string()
+            .len()
+            < 200
+    );
+}

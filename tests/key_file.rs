@@ -155,3 +155,18 @@ fn public_only_descriptions_serve_for_verification() {
     let err = AuthorizedKey::from_json(&fixture("key-2048-public-only.json")).unwrap_err();
     assert_eq!(err.code(), "ERR_KEY_FIELD_MISSING");
 }
+
+#[test]
+fn ids_must_look_like_ids() {
+    let base = fixture("key-2048.json");
+    for bad in ["aje\\nid", "aje id", "aje\\\"id", "ajeидентификатор"] {
+        let text = base.replace(
+            "\"id\": \"ajetestkey2048000001\"",
+            &format!("\"id\": \"{bad}\""),
+        );
+        let err = AuthorizedKey::from_json(&text)
+            .err()
+            .unwrap_or_else(|| panic!("{bad} parsed"));
+        assert_eq!(err.code(), "ERR_KEY_FIELD_INVALID", "{bad}");
+    }
+}

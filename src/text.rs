@@ -1,0 +1,44 @@
+//! Quoting untrusted text in messages: one line, bounded, control
+//! characters escaped. Every message that shows a value from a token, a key
+//! file or a server goes through [`one_line`].
+
+use alloc::string::String;
+use core::fmt::Write as _;
+
+/// At most `max` characters of `text`, with control characters (newlines,
+/// escapes, bidi overrides) written as `\u{…}` so a message stays one line
+/// and shows what it says; `…` marks a cut.
+#[must_use]
+pub fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max) + 4);
+    for (count, c) in text.chars().enumerate() {
+        if count == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn escapes_and_bounds() {
+        assert_eq!(one_line("abc", 10), "abc");
+        assert_eq!(
+            one_line("a\nb\r\u{1b}[31m", 20),
+            "a\\u{a}b\\u{d}\\u{1b}[31m"
+        );
+        assert_eq!(one_line("abcdef", 3), "abc…");
+        assert_eq!(one_line("\u{202e}evil", 10), "\\u{202e}evil");
+    }
+}

@@ -186,9 +186,12 @@ fn uint_bits(bytes: &[u8]) -> u32 {
     let Some(at) = bytes.iter().position(|&b| b != 0) else {
         return 0;
     };
-    let rest = &bytes[at..];
+    let rest = bytes.get(at..).unwrap_or_default();
     let lead = rest.first().map_or(0, |b| b.leading_zeros());
-    u32::try_from(rest.len()).unwrap_or(u32::MAX / 8) * 8 - lead
+    u32::try_from(rest.len())
+        .unwrap_or(u32::MAX / 8)
+        .saturating_mul(8)
+        .saturating_sub(lead)
 }
 
 /// `EncryptedPrivateKeyInfo ::= SEQUENCE { SEQUENCE {…}, OCTET STRING }`,

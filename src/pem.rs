@@ -42,23 +42,21 @@ pub struct Pem {
 pub fn decode(text: &str, field: &'static str) -> Result<Pem> {
     // Literal "\n" / "\r" text (a JSON string escaped twice) becomes real line ends.
     let text = normalize_line_ends(text);
-    let Some(begin) = text.find("-----BEGIN ") else {
+    let Some((preamble, after_begin)) = text.split_once("-----BEGIN ") else {
         return decode_bare(&text, field);
     };
-    let preamble_id = preamble_id(&text[..begin]);
-    let after_begin = &text[begin + "-----BEGIN ".len()..];
-    let Some(label_end) = after_begin.find("-----") else {
+    let preamble_id = preamble_id(preamble);
+    let Some((label, body_and_rest)) = after_begin.split_once("-----") else {
         return Err(corrupt(field, "the BEGIN line is cut off"));
     };
-    let label = after_begin[..label_end].trim().to_string();
+    let label = label.trim().to_string();
     if label == "OPENSSH PRIVATE KEY" {
         return Err(Error::KeyUnsupported(alloc::format!(
             "{field} is an OpenSSH key; convert it with `ssh-keygen -p -m PKCS8 -f FILE` or use the authorized key file from Yandex Cloud"
         )));
     }
-    let body_and_rest = &after_begin[label_end + 5..];
     let end_marker = alloc::format!("-----END {label}-----");
-    let Some(end) = body_and_rest.find(&end_marker) else {
+    let Some((armoured, _)) = body_and_rest.split_once(&end_marker) else {
         return Err(if body_and_rest.contains("-----END ") {
             corrupt(field, "the END line does not match the BEGIN line")
         } else {
@@ -66,8 +64,8 @@ pub fn decode(text: &str, field: &'static str) -> Result<Pem> {
         });
     };
     let mut encrypted_headers = false;
-    let mut body = Zeroizing::new(String::with_capacity(end));
-    for line in body_and_rest[..end].lines() {
+    let mut body = Zeroizing::new(String::with_capacity(armoured.len()));
+    for line in armoured.lines() {
         let line = line.trim();
         if let Some((name, _)) = line.split_once(':') {
             // RFC 1421 headers of legacy "traditional" PEM.
@@ -162,8 +160,8 @@ fn base64_decode(body: &str) -> Option<Zeroizing<Vec<u8>>> {
 /// The id between `<` and `>` after "Yandex.Cloud SA Key ID", if present.
 /// The angle brackets may also arrive as the text `\u003c` / `\u003e`.
 fn preamble_id(preamble: &str) -> Option<String> {
-    let at = preamble.find(PREAMBLE_MARK)?;
-    let rest = preamble[at + PREAMBLE_MARK.len()..].trim_start();
+    let (_, rest) = preamble.split_once(PREAMBLE_MARK)?;
+    let rest = rest.trim_start();
     let rest = rest
         .strip_prefix('<')
         .or_else(|| rest.strip_prefix("\\u003c"))
@@ -174,7 +172,7 @@ fn preamble_id(preamble: &str) -> Option<String> {
         .chain(rest.find("\\u003e"))
         .chain(rest.find("\\u003E"))
         .min()?;
-    let id = rest[..end].trim();
+    let id = rest.get(..end)?.trim();
     (!id.is_empty()).then(|| id.to_string())
 }
 

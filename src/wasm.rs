@@ -4,6 +4,50 @@
 
 extern crate std; // the allocator and panic handler of the cdylib
 
+/// Every heap block is wiped when freed, so no temporary that held key
+/// material (in this crate or in rsa and crypto-bigint, whose big integers do
+/// not wipe themselves) survives in wasm memory after it is dropped.
+struct WipingAllocator;
+
+// SAFETY: delegates to the system allocator; only adds a wipe of the block
+// being freed, which the caller owns until `dealloc` returns.
+unsafe impl core::alloc::GlobalAlloc for WipingAllocator {
+    unsafe fn alloc(&self, layout: core::alloc::Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: core::alloc::Layout) {
+        // SAFETY: `ptr` is a live block of `layout.size()` bytes owned by the caller.
+        let block = unsafe { core::slice::from_raw_parts_mut(ptr, layout.size()) };
+        zeroize::Zeroize::zeroize(block);
+        // SAFETY: same contract as the caller's.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: WipingAllocator = WipingAllocator;
+
+/// Wipes the stack below it when dropped: RSA arithmetic leaves limbs of
+/// the primes in stack frames, which live in wasm linear memory too. Every
+/// export that touches a private key holds one, so its frames are wiped
+/// when it returns.
+struct StackScrub;
+
+/// How much stack below an export is wiped; the deepest RSA frames use
+/// under 16 KiB (measured in tests/js/secrets.test.mjs).
+const SCRUB_BYTES: usize = 64 * 1024;
+
+impl Drop for StackScrub {
+    #[inline(never)]
+    fn drop(&mut self) {
+        let mut frame = [0u8; SCRUB_BYTES];
+        zeroize::Zeroize::zeroize(&mut frame[..]);
+        core::hint::black_box(&frame);
+    }
+}
+
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::Serialize;
@@ -84,6 +128,7 @@ impl KeyHandle {
     /// its copy in wasm memory is wiped after parsing.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(text: String) -> JsResult<KeyHandle> {
+        let _scrub = StackScrub;
         let text = Zeroizing::new(text);
         AuthorizedKey::from_json(&text)
             .map(|key| KeyHandle { key })
@@ -105,6 +150,7 @@ impl KeyHandle {
     /// Signs a JWT issued at `now` (seconds) that lives `ttl` seconds.
     #[wasm_bindgen(js_name = signJwt)]
     pub fn sign_jwt(&self, now: f64, ttl: f64, audience: Option<String>) -> JsResult<String> {
+        let _scrub = StackScrub;
         let run = || {
             let options = SignOptions {
                 now: seconds("now", now, false)?,
@@ -134,6 +180,7 @@ impl KeyHandle {
     /// (node:crypto). The caller wipes the bytes after importing them.
     #[wasm_bindgen(js_name = exportPkcs8ForNativeEngine)]
     pub fn export_pkcs8_for_native_engine(&self) -> JsResult<js_sys::Uint8Array> {
+        let _scrub = StackScrub;
         // Copied straight into a JS array; the wasm-side buffer wipes itself.
         let der = self.key.to_pkcs8_der().map_err(|e| to_js(&e))?;
         Ok(js_sys::Uint8Array::from(der.as_slice()))
@@ -168,6 +215,7 @@ pub fn verify_jwt_with_text(
     leeway: f64,
     audience: Option<String>,
 ) -> JsResult<JsValue> {
+    let _scrub = StackScrub;
     let key = Zeroizing::new(key);
     let key = VerifyingKey::from_text(&key).map_err(|e| to_js(&e))?;
     verify_with(token, &key, now, leeway, audience)
@@ -240,6 +288,7 @@ struct JsReport<'a> {
 /// Runs the offline key check: `{ok, checks: [{id, ok, verdict, message, code?}]}`.
 #[wasm_bindgen(js_name = checkKey)]
 pub fn check_key(text: String, now: f64) -> JsResult<JsValue> {
+    let _scrub = StackScrub;
     let text = Zeroizing::new(text);
     let now = seconds("now", now, false).map_err(|e| to_js(&e))?;
     let report = check::check_key(&text, now);
@@ -439,6 +488,7 @@ impl EmulatorCore {
     /// Registers a key's public half; returns `{id, serviceAccountId}`.
     #[wasm_bindgen(js_name = addKey)]
     pub fn add_key(&mut self, json: String) -> JsResult<JsValue> {
+        let _scrub = StackScrub;
         let json = Zeroizing::new(json);
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]

@@ -89,6 +89,22 @@ describe('the minting page', () => {
     await context.close();
   });
 
+  test('the key can be picked as a file or dropped on the box', async () => {
+    const { page, context } = await openPage();
+    await page.getByLabel('Choose key file').setInputFiles({ name: 'key.json', mimeType: 'application/json', buffer: Buffer.from(fixture('key-4096.json')) });
+    await page.locator('#info-id').getByText('ajetestkey4096000001').waitFor();
+    await button(page, 'Clear').click();
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'key.json', { type: 'application/json' }));
+      document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, fixture('shapes/api-keys-create.json'));
+    await page.locator('#info-id').getByText('ajetestkey2048000001').waitFor();
+    await button(page, 'Sign JWT').click();
+    assert.ok(nodeCryptoVerifies(await page.getByRole('textbox', { name: 'JWT', exact: true }).inputValue(), KEY_PUBLIC));
+    await context.close();
+  });
+
   test('a bad key shows the one-line message and no exception', async () => {
     const { page, context } = await openPage();
     const manifest = JSON.parse(fixture('rejects.json'));

@@ -263,6 +263,20 @@ if (web) {
   out('The browser API is synchronous, so browsers sign with the wasm engine; WebCrypto is shown for reference only.');
   out();
 }
+out('## Goals');
+out();
+const mark = (ok) => (ok ? 'met' : 'not yet');
+const jsPeers = Math.min(peer(2048, 'jsrsasign'), peer(2048, 'node-forge')) / pure(2048);
+const defaultVsJose = peer(2048, 'iamjwt (default: native)') / peer(2048, 'jose');
+const coldRatio = cold.iamjwt / cold.jose;
+out('| figure | goal | this run | |');
+out('|---|---|---|---|');
+out(`| pure-wasm RSA-2048 sign, key parsed once | ≤ 6 ms and ≥ 8× faster than jsrsasign and node-forge | ${fmt(pure(2048))} ms, ${jsPeers.toFixed(1)}× | ${mark(pure(2048) <= 6 && jsPeers >= 8)} |`);
+out(`| \`signJwt\` default path in Node, key parsed once | ≤ 1.0× jose | ${defaultVsJose.toFixed(2)}× | ${mark(defaultVsJose <= 1)} |`);
+out(`| cold start to the first JWT | ≤ 1.3× jose | ${coldRatio.toFixed(2)}× | ${mark(coldRatio <= 1.3)} |`);
+out(`| \`.wasm\` gzip | ≤ 80 KB | ${(size.wasmGzip / 1000).toFixed(0)} KB | ${mark(size.wasmGzip <= 80_000)} |`);
+out(`| tarball | ≤ 400 KB unpacked, 0 runtime deps | ${(size.unpacked / 1000).toFixed(0)} KB, ${size.runtimeDeps} deps | ${mark(size.unpacked <= 400_000 && size.runtimeDeps === 0)} |`);
+out();
 out('## Reproduce');
 out();
 out('```sh');

@@ -100,6 +100,30 @@ export const STRINGS = {
   },
 };
 
+/**
+ * Russian lines for the error codes a person meets on the page; the core's
+ * English message stays available as the element's title. Other codes show
+ * the core's message.
+ */
+export const ERRORS_RU = {
+  ERR_INPUT_TOO_LARGE: 'Слишком большой ввод: вставьте только сам ключ.',
+  ERR_KEY_NOT_JSON: 'Это не JSON авторизованного ключа: вставьте файл целиком, от { до }.',
+  ERR_KEY_FIELD_MISSING: 'В ключе не хватает поля: используйте файл, который создал `yc iam key create`.',
+  ERR_KEY_FIELD_INVALID: 'Поле ключа повреждено: используйте файл в том виде, в каком его создал `yc iam key create`.',
+  ERR_KEY_WRONG_KIND: 'Это не авторизованный ключ (статический ключ доступа или API-ключ). Создайте ключ: `yc iam key create`.',
+  ERR_KEY_USER_ACCOUNT: 'Ключ пользовательского аккаунта: по JWT обмениваются только ключи сервисных аккаунтов.',
+  ERR_KEY_NOT_RSA: 'Закрытый ключ не RSA: ключи Yandex Cloud — RSA_2048 или RSA_4096.',
+  ERR_KEY_ENCRYPTED: 'Закрытый ключ зашифрован паролем: расшифруйте его или возьмите исходный файл ключа.',
+  ERR_KEY_TOO_SMALL: 'Ключ RSA короче 2048 бит.',
+  ERR_KEY_UNSUPPORTED: 'Этот вид ключа RSA не поддерживается.',
+  ERR_KEY_CORRUPT: 'Ключ повреждён: PEM или DER не читается (файл обрезан или изменён?).',
+  ERR_KEY_MISMATCH: 'public_key не соответствует private_key: файл смешивает два ключа, скачайте ключ заново.',
+  ERR_OPTION_INVALID: 'Недопустимый параметр: время жизни JWT — от 1 до 3600 секунд.',
+  ERR_IAM_REJECTED: 'IAM отклонил запрос.',
+  ERR_RESPONSE_NOT_JSON: 'Сервер ответил не JSON (прокси или неверный адрес?).',
+  ERR_RESPONSE_INVALID: 'Ответ сервера без нужных полей.',
+};
+
 /** `{name}` placeholders filled from vars. */
 export function format(text, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));

@@ -1,7 +1,7 @@
 // The minting page's behaviour. Every decision about keys, JWTs and tokens
 // is the wasm core's, through the package API passed in; this file only
 // moves text between the page and the API.
-import { STRINGS, format } from './i18n.js';
+import { ERRORS_RU, STRINGS, format } from './i18n.js';
 
 const DEFAULT_ENDPOINT = 'https://iam.api.cloud.yandex.net/iam/v1/tokens';
 
@@ -32,8 +32,16 @@ export function startPage(api, env) {
 
   const t = (name, vars) => format(STRINGS[lang][name] ?? STRINGS.en[name] ?? name, vars);
   const show = (el, on = true) => { el.hidden = !on; };
+  /** One line for an error: the core's message, or its Russian line (IAM's own words kept). */
+  const describe = (error) => {
+    if (!error?.code) return String(error?.message ?? error);
+    const ru = lang === 'ru' ? ERRORS_RU[error.code] : undefined;
+    if (!ru) return `${error.message} (${error.code})`;
+    return error.code === 'ERR_IAM_REJECTED' ? `${ru} ${error.message} (${error.code})` : `${ru} (${error.code})`;
+  };
   const fail = (el, error) => {
-    el.textContent = error?.code ? `${error.message} (${error.code})` : String(error?.message ?? error);
+    el.textContent = describe(error);
+    el.title = error?.message ?? '';
     show(el);
   };
 
@@ -193,7 +201,7 @@ export function startPage(api, env) {
       return info;
     } catch (error) {
       const unreachable = error?.code === 'ERR_FETCH_FAILED' || error?.code === 'ERR_TIMEOUT';
-      const text = unreachable ? t('unreachable', { endpoint }) : error?.code ? `${error.message} (${error.code})` : String(error);
+      const text = unreachable ? t('unreachable', { endpoint }) : describe(error);
       if (errorBox === els.iamError) els.iamErrorText.textContent = text;
       else errorBox.textContent = text;
       show(errorBox);

@@ -159,6 +159,8 @@ describe('the minting page', () => {
     await page.screenshot({ path: `${SHOTS}/4-russian-mobile.png`, fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no sideways scrolling at 390 px (${overflow} px too wide)`);
+    await page.getByRole('textbox', { name: 'JSON авторизованного ключа' }).fill(fixture('rejects/rsa-1024.json'));
+    await page.locator('#key-error').getByText('Ключ RSA короче 2048 бит. (ERR_KEY_TOO_SMALL)').waitFor();
     await button(page, 'Очистить').click();
     assert.equal(await page.getByRole('textbox', { name: 'JSON авторизованного ключа' }).inputValue(), '');
     assert.ok(await page.getByRole('textbox', { name: 'JWT', exact: true }).isHidden());

@@ -67,30 +67,34 @@ export function emulatorHandler({ keys = [], tokenUrl, log = () => {} }) {
 }
 
 /**
- * Starts the emulator on `host:port` (port 0 picks a free one) with the
- * public keys of the given authorized keys (JSON texts).
- * Resolves to `{ url, tokenUrl, keys, close }`.
+ * A server listening on `host:port` (port 0 picks a free one).
+ * Resolves to `{ server, url, close }`; `close` drops open connections too.
  */
-export async function startEmulator({ keys = [], port = 0, host = '127.0.0.1', log = () => {} } = {}) {
+export async function listenLocal({ port = 0, host = '127.0.0.1' } = {}) {
   const server = createServer();
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
-  const url = `http://${host}:${server.address().port}`;
+  const close = () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); });
+  return { server, url: `http://${host}:${server.address().port}`, close };
+}
+
+/**
+ * Starts the emulator on `host:port` (port 0 picks a free one) with the
+ * public keys of the given authorized keys (JSON texts).
+ * Resolves to `{ url, tokenUrl, keys, close }`.
+ */
+export async function startEmulator({ keys = [], port = 0, host = '127.0.0.1', log = () => {} } = {}) {
+  const { server, url, close } = await listenLocal({ port, host });
   const tokenUrl = `${url}${TOKEN_PATH}`;
   let emulator;
   try {
     emulator = emulatorHandler({ keys, tokenUrl, log });
   } catch (error) {
-    server.close();
+    await close();
     throw error;
   }
   server.on('request', emulator.handle);
-  return {
-    url,
-    tokenUrl,
-    keys: emulator.keys,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
-  };
+  return { url, tokenUrl, keys: emulator.keys, close };
 }

@@ -3,10 +3,9 @@
 // emulator at /iam/v1/tokens with the demo key registered, so the demo works
 // end to end. /www/config.json points the page's demo at that emulator.
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emulatorHandler, TOKEN_PATH } from '../js/emulator.mjs';
+import { emulatorHandler, listenLocal, TOKEN_PATH } from '../js/emulator.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SERVED = ['/www/', '/js/', '/pkg/'];
@@ -17,15 +16,16 @@ const TYPES = {
 
 /** Starts the server; resolves to `{ url, pageUrl, tokenUrl, close }`. */
 export async function startPageServer({ port = 0, host = '127.0.0.1', log = () => {}, extraKeys = [] } = {}) {
-  const server = createServer();
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const url = `http://${host}:${server.address().port}`;
+  const { server, url, close } = await listenLocal({ port, host });
   const tokenUrl = `${url}${TOKEN_PATH}`;
-  const demoKey = await readFile(join(root, 'www/demo-key.json'), 'utf8');
-  const emulator = emulatorHandler({ keys: [demoKey, ...extraKeys], tokenUrl, log });
+  let emulator;
+  try {
+    const demoKey = await readFile(join(root, 'www/demo-key.json'), 'utf8');
+    emulator = emulatorHandler({ keys: [demoKey, ...extraKeys], tokenUrl, log });
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const config = JSON.stringify({ demoEndpoint: tokenUrl });
 
   server.on('request', async (req, res) => {
@@ -52,10 +52,5 @@ export async function startPageServer({ port = 0, host = '127.0.0.1', log = () =
     }
   });
 
-  return {
-    url,
-    pageUrl: `${url}/www/`,
-    tokenUrl,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
-  };
+  return { url, pageUrl: `${url}/www/`, tokenUrl, close };
 }

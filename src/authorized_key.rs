@@ -64,6 +64,17 @@ impl AuthorizedKey {
             .as_deref()
             .ok_or(Error::KeyFieldMissing("private_key"))?;
         let DecodedPrivateKey { key, .. } = key::private_key_from_pem(pem, "private_key")?;
+        Self::from_parts(file, key)
+    }
+
+    /// Builds the key from a file's fields and its decoded private key,
+    /// checking that `public_key`, when present, is the private key's
+    /// public half.
+    ///
+    /// # Errors
+    /// [`Error::KeyMismatch`], or the `ERR_KEY_*` error of a damaged
+    /// `public_key`.
+    pub fn from_parts(file: KeyFile, key: rsa::PrivateKey) -> Result<Self> {
         let public = key.to_public_key();
         if let Some(public_pem) = file.public_key.as_deref() {
             let listed = key::public_key_from_pem(public_pem, "public_key")?;

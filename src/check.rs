@@ -235,8 +235,8 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
         ),
     }
 
-    // The full path a user takes: parse, sign, verify.
-    let result = AuthorizedKey::from_json(text).and_then(|key| {
+    // The path a user takes from here: the key, a signature, its verification.
+    let result = AuthorizedKey::from_parts(file, private).and_then(|key| {
         let token = jwt::sign_with_rng(&key, &SignOptions::new(now), rng)?;
         jwt::verify(&token, &VerifyingKey::from(&key), &VerifyOptions::new(now))
     });

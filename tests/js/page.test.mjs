@@ -10,12 +10,13 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { startPageServer } from '../../scripts/serve-page.mjs';
 import { launch } from './chromium.mjs';
-import { fixture, fixtureDir, nodeCryptoVerifies, root } from './helpers.mjs';
+import { fixture, fixtureDir, nodeCryptoVerifies, root, secretRuns } from './helpers.mjs';
 
 const SHOTS = `${root}tests/js/.screenshots`;
 mkdirSync(SHOTS, { recursive: true });
 const DEMO_PUBLIC = JSON.parse(fixture('../../www/demo-key.json')).public_key;
 const KEY_PUBLIC = JSON.parse(fixture('key-2048.json')).public_key;
+const SECRET_RUNS = secretRuns(fixture('keys/rsa2048.pem'));
 
 let server;
 let browser;
@@ -117,6 +118,7 @@ describe('the minting page', () => {
       const message = await alert.textContent();
       assert.ok(message.endsWith(`(${manifest[name]})`), `${name}: ${message}`);
       assert.ok(!message.includes('\n'));
+      for (const run of SECRET_RUNS) assert.ok(!message.includes(run), `${name}: the page quotes the key`);
     }
     await keyBox(page).fill(fixture('rejects/ec-key.json'));
     await button(page, 'Check key').click();

@@ -179,7 +179,7 @@ impl fmt::Display for Error {
                 "the private key is {kind}, not RSA; Yandex Cloud authorized keys are RSA_2048 or RSA_4096"
             ),
             Error::KeyEncrypted => f.write_str(
-                "the private key is encrypted with a passphrase; decrypt it first (openssl pkcs8 -in enc.pem -out key.pem) or use the unencrypted key file",
+                "the private key is encrypted with a passphrase; decrypt it first (openssl pkey -in encrypted.pem -out key.pem) or use the key file as Yandex Cloud issued it",
             ),
             Error::KeyTooSmall(bits) => write!(
                 f,
@@ -200,8 +200,9 @@ impl fmt::Display for Error {
             }
             Error::JwtExpired { exp, now } => write!(
                 f,
-                "the JWT expired at {exp} ({} s before {now}); sign a new one",
-                now.saturating_sub(*exp)
+                "the JWT expired {} ago, at {}; sign a new one",
+                crate::text::duration(now.saturating_sub(*exp)),
+                crate::time::format_rfc3339(*exp)
             ),
             Error::JwtLifetime(why) => f.write_str(why),
             Error::JwtClaimInvalid(why) => f.write_str(why),

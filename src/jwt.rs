@@ -295,8 +295,8 @@ fn check_claims(decoded: &Decoded, key: &VerifyingKey, options: &VerifyOptions) 
     }
     if iat > options.now.saturating_add(options.leeway) {
         return Err(Error::JwtClaimInvalid(format!(
-            "the JWT's iat is {} s in the future; check the clock of the machine that signed it",
-            iat - options.now
+            "the JWT's iat is {} in the future; check the clock of the machine that signed it",
+            crate::text::duration(iat.saturating_sub(options.now))
         )));
     }
     expect_string(&decoded.header, "kid", "header", key.id.as_deref())?;

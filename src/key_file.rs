@@ -155,7 +155,7 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
 
 /// What the text looks like, for the not-JSON message; never quotes it.
 fn not_json_hint(text: &str, e: &serde_json::Error) -> String {
-    if text.contains("-----BEGIN") {
+    if text.starts_with("-----BEGIN") || text.starts_with("PLEASE DO NOT REMOVE") {
         "this is a bare PEM key; iamjwt needs the whole authorized key JSON, which also carries the key id and the service account id".to_string()
     } else if text.starts_with("y0_") || text.starts_with("AQAAAA") {
         "this looks like an OAuth token, not an authorized key; exchange it with `iamjwt token --oauth`".to_string()
@@ -165,6 +165,11 @@ fn not_json_hint(text: &str, e: &serde_json::Error) -> String {
         "this looks like a JWT, not an authorized key".to_string()
     } else if text.starts_with("access_key:") || text.starts_with("id:") {
         "the key is YAML, not JSON; create it with `yc iam key create --output key.json`, which writes JSON".to_string()
+    } else if e.classify() == serde_json::error::Category::Eof {
+        format!(
+            "the key JSON ends early (line {}); the file was cut short, so paste all of it, from {{ to }}",
+            e.line()
+        )
     } else {
         format!(
             "the key is not valid JSON (line {}, column {}); paste the whole authorized key file, from {{ to }}",

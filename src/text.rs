@@ -27,9 +27,29 @@ pub fn one_line(text: &str, max: usize) -> String {
     out
 }
 
+/// A span of seconds for people: `45 s`, `12 min`, `3 h 5 min`, `63 days`.
+#[must_use]
+pub fn duration(seconds: u64) -> String {
+    let (m, h, d) = (seconds / 60, seconds / 3600, seconds / 86_400);
+    match seconds {
+        0..=119 => alloc::format!("{seconds} s"),
+        120..=7199 => alloc::format!("{m} min"),
+        7200..=172_799 => alloc::format!("{h} h {} min", m % 60),
+        _ => alloc::format!("{d} days"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{duration, one_line};
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(45), "45 s");
+        assert_eq!(duration(600), "10 min");
+        assert_eq!(duration(3 * 3600 + 300), "3 h 5 min");
+        assert_eq!(duration(63 * 86_400 + 5), "63 days");
+    }
 
     #[test]
     fn escapes_and_bounds() {

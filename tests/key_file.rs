@@ -145,6 +145,14 @@ fn oversized_input_is_refused_before_parsing() {
     let text = format!("{{\"pad\":\"{}\"}}", "a".repeat(70 * 1024));
     let err = AuthorizedKey::from_json(&text).unwrap_err();
     assert_eq!(err.code(), "ERR_INPUT_TOO_LARGE");
+    let pem = format!(
+        "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----",
+        "A".repeat(70 * 1024)
+    );
+    assert_eq!(
+        VerifyingKey::from_text(&pem).err().unwrap().code(),
+        "ERR_INPUT_TOO_LARGE"
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 // before a function is called.
 import * as core from '../pkg/iamjwt.js';
 import { nativeEngine } from './engine.js';
-import { IamJwtError, toIamJwtError } from './errors.js';
+import { callCore as call, IamJwtError } from './errors.js';
 
 export { IamJwtError };
 
@@ -46,15 +46,6 @@ function signNative(owner, handle, args) {
     throw new IamJwtError('ERR_CRYPTO', `the native RSA-PSS signer failed: ${error?.message ?? error}`, { cause: error });
   }
   return call(() => core.finishJwt(input, signature));
-}
-
-/** Runs a core call, turning whatever it throws into an IamJwtError. */
-function call(fn) {
-  try {
-    return fn();
-  } catch (error) {
-    throw toIamJwtError(error);
-  }
 }
 
 /** A key as text: a string, bytes, or an already parsed JSON object. */

@@ -62,3 +62,12 @@ export function toIamJwtError(error) {
   // A wasm trap or a binding failure: never shown raw to users.
   return new IamJwtError('ERR_INTERNAL', `internal error in the iamjwt core: ${error?.message ?? error}`, { cause: error });
 }
+
+/** Runs a core call, turning whatever it throws into an IamJwtError. */
+export function callCore(fn) {
+  try {
+    return fn();
+  } catch (error) {
+    throw toIamJwtError(error);
+  }
+}

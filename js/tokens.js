@@ -2,7 +2,7 @@
 // every answer, decides what may be retried and how long to wait, and when a
 // cached token is due; this file only sends, waits and remembers.
 import * as core from '../pkg/iamjwt.js';
-import { IamJwtError, toIamJwtError } from './errors.js';
+import { callCore as call, IamJwtError } from './errors.js';
 import { parseKey, signJwt, AuthorizedKey } from './api.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -10,14 +10,6 @@ const METADATA_TIMEOUT_MS = 2_000;
 const RETRY = Object.freeze({ attempts: 4, baseMs: 200, maxMs: 10_000, budgetMs: 30_000 });
 
 const nowSeconds = () => Date.now() / 1000;
-
-function call(fn) {
-  try {
-    return fn();
-  } catch (error) {
-    throw toIamJwtError(error);
-  }
-}
 
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {

@@ -99,6 +99,13 @@ function endpointOf(options) {
   return options?.endpoint;
 }
 
+function oauthTokenOf(oauthToken) {
+  if (typeof oauthToken !== 'string' || !oauthToken.trim()) {
+    throw new IamJwtError('ERR_OPTION_INVALID', 'the OAuth token must be a non-empty string');
+  }
+  return oauthToken;
+}
+
 /** Exchanges a JWT for an IAM token once: `{ token, expiresAt }`. */
 export function exchangeJwt(jwt, options = {}) {
   return obtain('jwt', { credential: jwt, url: endpointOf(options) }, options);
@@ -106,9 +113,7 @@ export function exchangeJwt(jwt, options = {}) {
 
 /** Exchanges a Yandex OAuth token for an IAM token once: `{ token, expiresAt }`. */
 export function exchangeOAuthToken(oauthToken, options = {}) {
-  if (typeof oauthToken !== 'string' || !oauthToken.trim()) {
-    throw new IamJwtError('ERR_OPTION_INVALID', 'the OAuth token must be a non-empty string');
-  }
+  oauthTokenOf(oauthToken);
   return obtain('oauth', { credential: oauthToken, url: endpointOf(options) }, options);
 }
 
@@ -177,9 +182,7 @@ export function serviceAccountTokenSource(key, options = {}) {
 
 /** IAM tokens for a Yandex OAuth token. */
 export function oauthTokenSource(oauthToken, options = {}) {
-  if (typeof oauthToken !== 'string' || !oauthToken.trim()) {
-    throw new IamJwtError('ERR_OPTION_INVALID', 'the OAuth token must be a non-empty string');
-  }
+  oauthTokenOf(oauthToken);
   const endpoint = endpointOf(options);
   return new TokenSource(() => obtain('oauth', { credential: oauthToken, url: endpoint }, options));
 }

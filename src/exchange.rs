@@ -348,10 +348,7 @@ fn iam_error(status: u16, body: &str) -> Error {
 /// [`Error::ResponseNotJson`]; [`Error::ResponseInvalid`].
 pub fn parse_gce_response(status: u16, body: &str, now: u64) -> Result<Token> {
     const SERVICE: &str = "the metadata service";
-    if !(200..300).contains(&status) {
-        return Err(metadata_error(status, body));
-    }
-    let map = object(status, body, SERVICE)?;
+    let map = metadata_object(status, body, SERVICE)?;
     let token =
         text(&map, "access_token").ok_or_else(|| missing(SERVICE, status, "access_token"))?;
     let expires_in = map
@@ -371,10 +368,7 @@ pub fn parse_gce_response(status: u16, body: &str, now: u64) -> Result<Token> {
 /// As [`parse_gce_response`].
 pub fn parse_ec2_response(status: u16, body: &str, now: u64) -> Result<Token> {
     const SERVICE: &str = "the metadata service";
-    if !(200..300).contains(&status) {
-        return Err(metadata_error(status, body));
-    }
-    let map = object(status, body, SERVICE)?;
+    let map = metadata_object(status, body, SERVICE)?;
     match map.get("Code").and_then(Value::as_str) {
         Some("Success") => {}
         Some(code) => {
@@ -418,10 +412,7 @@ pub fn parse_ibm_iam_token_response(status: u16, body: &str, now: u64) -> Result
 
 fn parse_ibm(status: u16, body: &str, now: u64, default_life: Option<u64>) -> Result<Token> {
     const SERVICE: &str = "the IBM metadata service";
-    if !(200..300).contains(&status) {
-        return Err(metadata_error(status, body));
-    }
-    let map = object(status, body, SERVICE)?;
+    let map = metadata_object(status, body, SERVICE)?;
     let token =
         text(&map, "access_token").ok_or_else(|| missing(SERVICE, status, "access_token"))?;
     let from_at = match map.get("expires_at") {
@@ -438,6 +429,14 @@ fn parse_ibm(status: u16, body: &str, now: u64, default_life: Option<u64>) -> Re
         .or(default_life.map(|life| now.saturating_add(life)))
         .ok_or_else(|| missing(SERVICE, status, "expires_in"))?;
     Ok(Token { token, expires_at })
+}
+
+/// A metadata service's 2xx answer as a JSON object; other statuses are its error.
+fn metadata_object(status: u16, body: &str, service: &'static str) -> Result<Map<String, Value>> {
+    if !(200..300).contains(&status) {
+        return Err(metadata_error(status, body));
+    }
+    object(status, body, service)
 }
 
 /// A metadata service's error: IBM's `{"errors":[{"message"}]}`, or the

@@ -100,6 +100,15 @@ fn seconds(name: &str, value: f64, whole: bool) -> core::result::Result<u64, Err
     Ok(value.floor() as u64)
 }
 
+/// `SignOptions` from JS numbers, checked as whole seconds.
+fn sign_options(now: f64, ttl: f64, audience: Option<String>) -> crate::Result<SignOptions> {
+    Ok(SignOptions {
+        now: seconds("now", now, false)?,
+        ttl: seconds("ttl", ttl, true)?,
+        audience,
+    })
+}
+
 fn to_object<T: Serialize>(value: &T) -> JsValue {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&serializer).unwrap_or(JsValue::NULL)
@@ -151,29 +160,17 @@ impl KeyHandle {
     #[wasm_bindgen(js_name = signJwt)]
     pub fn sign_jwt(&self, now: f64, ttl: f64, audience: Option<String>) -> JsResult<String> {
         let _scrub = StackScrub;
-        let run = || {
-            let options = SignOptions {
-                now: seconds("now", now, false)?,
-                ttl: seconds("ttl", ttl, true)?,
-                audience,
-            };
-            self.key.sign_jwt(&options)
-        };
-        run().map_err(|e| to_js(&e))
+        sign_options(now, ttl, audience)
+            .and_then(|options| self.key.sign_jwt(&options))
+            .map_err(|e| to_js(&e))
     }
 
     /// The JWT's signing input, for a platform signer (see `finishJwt`).
     #[wasm_bindgen(js_name = signingInput)]
     pub fn signing_input(&self, now: f64, ttl: f64, audience: Option<String>) -> JsResult<String> {
-        let run = || {
-            let options = SignOptions {
-                now: seconds("now", now, false)?,
-                ttl: seconds("ttl", ttl, true)?,
-                audience,
-            };
-            jwt::signing_input(&self.key, &options)
-        };
-        run().map_err(|e| to_js(&e))
+        sign_options(now, ttl, audience)
+            .and_then(|options| jwt::signing_input(&self.key, &options))
+            .map_err(|e| to_js(&e))
     }
 
     /// The private key as PKCS#8 DER, for the native engine to import once

@@ -7,6 +7,7 @@
 use alloc::string::String;
 use rsa::pss;
 use rsa::traits::PublicKeyParts;
+use rsa::PrivateKey;
 use rsa::PublicKey;
 use sha2::Sha256;
 
@@ -33,7 +34,7 @@ pub struct AuthorizedKey {
     created_at: Option<String>,
     key_algorithm: Option<String>,
     modulus_bits: u32,
-    signing_key: pss::SigningKey<Sha256>,
+    private_key: PrivateKey,
     verifier: pss::VerifyingKey<Sha256>,
 }
 
@@ -74,7 +75,7 @@ impl AuthorizedKey {
     /// # Errors
     /// [`Error::KeyMismatch`], or the `ERR_KEY_*` error of a damaged
     /// `public_key`.
-    pub fn from_parts(file: KeyFile, key: rsa::PrivateKey) -> Result<Self> {
+    pub fn from_parts(file: KeyFile, key: PrivateKey) -> Result<Self> {
         let public = key.to_public_key();
         if let Some(public_pem) = file.public_key.as_deref() {
             let listed = key::public_key_from_pem(public_pem, "public_key")?;
@@ -85,7 +86,7 @@ impl AuthorizedKey {
         Ok(AuthorizedKey {
             modulus_bits: key::modulus_bits(&public),
             verifier: ps256::verifier(public),
-            signing_key: pss::SigningKey::<Sha256>::new(key),
+            private_key: key,
             id: file.id,
             service_account_id: file.service_account_id,
             created_at: file.created_at,
@@ -123,10 +124,10 @@ impl AuthorizedKey {
         self.modulus_bits
     }
 
-    /// The PSS signing key (blinded).
+    /// The private key, for [`ps256::sign_with_rng`].
     #[must_use]
-    pub fn signing_key(&self) -> &pss::SigningKey<Sha256> {
-        &self.signing_key
+    pub fn private_key(&self) -> &PrivateKey {
+        &self.private_key
     }
 
     /// The private key as PKCS#8 DER, for handing to a platform signer
@@ -139,7 +140,7 @@ impl AuthorizedKey {
     /// [`Error::Crypto`] if encoding fails (it does not for a decoded key).
     pub fn to_pkcs8_der(&self) -> Result<zeroize::Zeroizing<alloc::vec::Vec<u8>>> {
         use pkcs8::EncodePrivateKey as _;
-        self.signing_key
+        self.private_key
             .to_pkcs8_der()
             .map(|doc| doc.to_bytes())
             .map_err(|_| Error::Crypto)

@@ -131,7 +131,7 @@ pub fn sign_with_rng<R: TryCryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<String> {
     let signing_input = signing_input(key, options)?;
-    let signature = ps256::sign_with_rng(key.signing_key(), signing_input.as_bytes(), rng)?;
+    let signature = ps256::sign_with_rng(key.private_key(), signing_input.as_bytes(), rng)?;
     Ok(finish(signing_input, &signature))
 }
 

@@ -1,0 +1,369 @@
+//! Constant-time modular exponentiation for the RSA private operation.
+//!
+//! rsa 0.10's private operation spends nearly all of its time in
+//! crypto-bigint's Montgomery multiplication, which carries after every
+//! limb product. Here numbers are little-endian limbs of [`LIMB_BITS`] = 28
+//! bits held in `u32`, and a Montgomery product is computed column by column
+//! (product scanning): a column's limb products, each below 2^56, are summed
+//! in a `u64` with no carry at all, so the inner loop is one multiply and one
+//! add. That is about twice as fast in WebAssembly, which has no 64×64→128
+//! multiply, and it is the same code natively.
+//!
+//! # Why it is constant-time
+//! - The work depends only on public sizes: the modulus's bit bound and the
+//!   exponent's storage precision, never on their values.
+//! - Almost-Montgomery multiplication ([Gueron 2011], §3): with
+//!   `R = 2^(28·N) > 4m`, the product of two values below `2m` is again
+//!   below `2m`, so no step compares with or subtracts the modulus. The last
+//!   step (multiplying by 1) gives a value `≤ m`, reduced by one masked
+//!   subtraction.
+//! - The exponent is read in fixed windows of 5 bits; the table entry is
+//!   picked by reading all 32 entries under a mask, never by indexing with a
+//!   secret.
+//! - Carries between columns use `overflowing_add`, which is arithmetic, not
+//!   a branch.
+//!
+//! Every scratch buffer is wiped when it is dropped.
+//!
+//! [Gueron 2011]: https://eprint.iacr.org/2011/239.pdf
+
+// Every index below is derived from `n`, the public limb count, and the loop
+// counters; the bounds are argued where the slices are taken.
+#![allow(clippy::indexing_slicing)]
+
+use alloc::vec;
+use alloc::vec::Vec;
+use crypto_bigint::{BoxedUint, NonZero, Odd, Resize, Word};
+use zeroize::Zeroizing;
+
+/// Bits per limb.
+pub const LIMB_BITS: u32 = 28;
+const MASK: u32 = (1 << LIMB_BITS) - 1;
+const WINDOW: u32 = 5;
+const TABLE: usize = 1 << WINDOW;
+/// Column sums hold up to `2·n + 1` products below 2^56 each in a `u64`
+/// pair; the split carry handles any `n` up to this bound (a 4232-bit
+/// modulus, enough for the primes of an 8192-bit key blinded by 130 bits).
+pub const MAX_LIMBS: usize = 255;
+
+/// `base^exponent mod modulus`, in time that depends only on
+/// `modulus_bits` (a public upper bound on the modulus's bit length) and
+/// `exponent.bits_precision()`.
+///
+/// Returns `None` when `modulus_bits` is below the modulus's real length or
+/// needs more than [`MAX_LIMBS`] limbs.
+#[must_use]
+pub fn pow_mod(
+    base: &BoxedUint,
+    exponent: &BoxedUint,
+    modulus: &Odd<BoxedUint>,
+    modulus_bits: u32,
+) -> Option<BoxedUint> {
+    // R = 2^(28·n) > 4·modulus.
+    let n = usize::try_from(modulus_bits.checked_add(2)?.div_ceil(LIMB_BITS)).ok()?;
+    if n > MAX_LIMBS || modulus.as_ref().bit_width() > modulus_bits {
+        return None;
+    }
+    let r_bits = LIMB_BITS * u32::try_from(n).ok()?;
+    let nz = NonZero::new(modulus.as_ref().clone()).into_option()?;
+
+    // x·R mod m and R mod m, by crypto-bigint's constant-time remainder.
+    let mut wide = Zeroizing::new(base.resize_unchecked(base.bits_precision() + r_bits));
+    wide.shl_assign(r_bits);
+    let x_mont = Zeroizing::new(wide.rem(&nz));
+    let one_mont = BoxedUint::one_with_precision(r_bits + 1)
+        .shl(r_bits)
+        .rem(&nz);
+
+    let m = Modulus::new(modulus.as_ref(), n);
+    let x = to_limbs(&x_mont, n);
+    let mut work = Work::new(n);
+
+    // table[i] = x^i in Montgomery form, each below 2m.
+    let mut table = Zeroizing::new(vec![0u32; TABLE * n]);
+    table[..n].copy_from_slice(&to_limbs(&one_mont, n));
+    for i in 1..TABLE {
+        let (done, rest) = table.split_at_mut(i * n);
+        m.mul(&done[(i - 1) * n..], &x, &mut rest[..n], &mut work);
+    }
+
+    let exponent_bits = exponent.bits_precision();
+    let top = exponent_bits.div_ceil(WINDOW).checked_sub(1)?;
+    let mut acc = Zeroizing::new(vec![0u32; n]);
+    let mut picked = Zeroizing::new(vec![0u32; n]);
+    let mut tmp = Zeroizing::new(vec![0u32; n]);
+    select(&table, window(exponent, top), &mut acc);
+    for w in (0..top).rev() {
+        for _ in 0..WINDOW {
+            m.square(&acc, &mut tmp, &mut work);
+            acc.copy_from_slice(&tmp);
+        }
+        select(&table, window(exponent, w), &mut picked);
+        m.mul(&acc, &picked, &mut tmp, &mut work);
+        acc.copy_from_slice(&tmp);
+    }
+
+    // Out of Montgomery form: acc·1·R⁻¹, which is at most m.
+    picked.fill(0);
+    picked[0] = 1;
+    m.mul(&acc, &picked, &mut tmp, &mut work);
+    m.reduce_once(&mut tmp);
+    Some(from_limbs(&tmp, modulus.as_ref().bits_precision()))
+}
+
+/// The modulus in limbs, reversed (so that column sums walk both operands
+/// forwards), and `-m⁻¹ mod 2^28`.
+struct Modulus {
+    m: Zeroizing<Vec<u32>>,
+    rev: Zeroizing<Vec<u32>>,
+    inv: u32,
+}
+
+/// Scratch space for one product: the second operand reversed, and the
+/// Montgomery quotient digits.
+struct Work {
+    rev: Zeroizing<Vec<u32>>,
+    u: Zeroizing<Vec<u32>>,
+}
+
+impl Work {
+    fn new(n: usize) -> Self {
+        Work {
+            rev: Zeroizing::new(vec![0; n]),
+            u: Zeroizing::new(vec![0; n]),
+        }
+    }
+}
+
+impl Modulus {
+    fn new(m: &BoxedUint, n: usize) -> Self {
+        let m = to_limbs(m, n);
+        let mut rev = Zeroizing::new(m.to_vec());
+        rev.reverse();
+        // Newton's iteration doubles the correct low bits each step:
+        // 1 → 2 → 4 → 8 → 16 → 32 ≥ 28 (m is odd, so m·1 ≡ 1 mod 2).
+        let m0 = m[0];
+        let mut inv: u32 = 1;
+        for _ in 0..5 {
+            inv = inv.wrapping_mul(2u32.wrapping_sub(m0.wrapping_mul(inv)));
+        }
+        Modulus {
+            m,
+            rev,
+            inv: inv.wrapping_neg() & MASK,
+        }
+    }
+
+    fn n(&self) -> usize {
+        self.m.len()
+    }
+
+    /// `out = a·b·R⁻¹ (mod m)`, below `2m` when `a` and `b` are.
+    fn mul(&self, a: &[u32], b: &[u32], out: &mut [u32], work: &mut Work) {
+        let n = self.n();
+        work.rev.copy_from_slice(&b[..n]);
+        work.rev.reverse();
+        let rev = &work.rev[..];
+        self.reduce_columns(out, &mut work.u, |k, lo| {
+            // Σ a[j]·b[k−j] over lo ≤ j ≤ min(k, n−1), with
+            // b[k−j] = rev[n−1−k+j].
+            if k < n {
+                dot(&a[..=k], &rev[n - 1 - k..])
+            } else {
+                dot(&a[lo..n], &rev[..n - lo])
+            }
+        });
+    }
+
+    /// `out = a²·R⁻¹ (mod m)`: each cross product once, doubled.
+    fn square(&self, a: &[u32], out: &mut [u32], work: &mut Work) {
+        let n = self.n();
+        work.rev.copy_from_slice(&a[..n]);
+        work.rev.reverse();
+        let rev = &work.rev[..];
+        self.reduce_columns(out, &mut work.u, |k, lo| {
+            // Pairs j < k−j with lo ≤ j: j in lo..h, h = ⌈k/2⌉; a[k−j] =
+            // rev[n−1−k+j], from index n−1−k+lo (0 when k ≥ n).
+            let h = k.div_ceil(2);
+            let start = (n - 1 + lo) - k;
+            let cross = dot(&a[lo..h], &rev[start..start + (h - lo)]);
+            let diagonal = if k % 2 == 0 {
+                u64::from(a[k / 2]) * u64::from(a[k / 2])
+            } else {
+                0
+            };
+            2 * cross + diagonal
+        });
+    }
+
+    /// The Montgomery reduction interleaved with the product's columns:
+    /// `column(k, lo)` is column k of the product (lo = max(0, k−n+1)).
+    fn reduce_columns(&self, out: &mut [u32], u: &mut [u32], column: impl Fn(usize, usize) -> u64) {
+        let n = self.n();
+        let m0 = u64::from(self.m[0]);
+        let mut carry: u64 = 0;
+        for k in 0..n {
+            // Σ u[j]·m[k−j] for j < k; m[k−j] = rev[n−1−k+j].
+            let um = dot(&u[..k], &self.rev[n - 1 - k..n - 1]);
+            let (sum, high) = add3(column(k, 0), um, carry);
+            let uk = ((sum as u32) & MASK).wrapping_mul(self.inv) & MASK;
+            u[k] = uk;
+            let (sum, more) = add3(sum, u64::from(uk) * m0, 0);
+            carry = shift_down(sum, high + more);
+        }
+        for k in n..2 * n - 1 {
+            let lo = k + 1 - n;
+            let um = dot(&u[lo..n], &self.rev[..n - lo]);
+            let (sum, high) = add3(column(k, lo), um, carry);
+            out[k - n] = (sum as u32) & MASK;
+            carry = shift_down(sum, high);
+        }
+        // The value is below 2m < R, so the last carry fits one limb.
+        out[n - 1] = (carry as u32) & MASK;
+    }
+
+    /// `a -= m` when `a ≥ m`, by a masked subtraction.
+    fn reduce_once(&self, a: &mut [u32]) {
+        let mut diff = Zeroizing::new(vec![0u32; self.n()]);
+        let mut borrow = 0u32;
+        for ((d, &x), &y) in diff.iter_mut().zip(a.iter()).zip(self.m.iter()) {
+            let t = x.wrapping_sub(y).wrapping_sub(borrow);
+            *d = t & MASK;
+            borrow = t >> 31;
+        }
+        // borrow = 1 when a < m: keep a.
+        let keep = borrow.wrapping_neg();
+        for (x, d) in a.iter_mut().zip(diff.iter()) {
+            *x = (*x & keep) | (*d & !keep);
+        }
+    }
+}
+
+/// `x + y + z` as its low 64 bits and the bits above (0 to 2), without a
+/// branch. A column of up to 255 products below 2^56, plus its share of the
+/// reduction, can pass 2^64.
+#[inline(always)]
+fn add3(x: u64, y: u64, z: u64) -> (u64, u64) {
+    let (sum, o1) = x.overflowing_add(y);
+    let (sum, o2) = sum.overflowing_add(z);
+    (sum, u64::from(o1) + u64::from(o2))
+}
+
+/// `(high·2^64 + low) >> 28`, the carry into the next column (high < 4).
+#[inline(always)]
+fn shift_down(low: u64, high: u64) -> u64 {
+    (low >> LIMB_BITS) | (high << (64 - LIMB_BITS))
+}
+
+/// Σ x[i]·y[i]; each product is below 2^56 and at most [`MAX_LIMBS`] are
+/// summed, so the `u64` does not overflow.
+#[inline(always)]
+fn dot(x: &[u32], y: &[u32]) -> u64 {
+    x.iter()
+        .zip(y)
+        .map(|(&a, &b)| u64::from(a) * u64::from(b))
+        .sum()
+}
+
+/// Copies `table[index]` into `out`, reading every entry.
+fn select(table: &[u32], index: u32, out: &mut [u32]) {
+    out.fill(0);
+    for (i, entry) in table.chunks_exact(out.len()).enumerate() {
+        // i ≤ 31: the mask is all ones exactly when i == index.
+        let diff = (i as u32) ^ index;
+        let mask = ((diff | diff.wrapping_neg()) >> 31).wrapping_sub(1);
+        for (o, &e) in out.iter_mut().zip(entry) {
+            *o |= e & mask;
+        }
+    }
+}
+
+/// Bits `5w .. 5w+5` of `x` (zeros past its precision).
+fn window(x: &BoxedUint, w: u32) -> u32 {
+    let mut value = 0;
+    for b in 0..WINDOW {
+        value |= bit(x, w * WINDOW + b) << b;
+    }
+    value
+}
+
+fn bit(x: &BoxedUint, at: u32) -> u32 {
+    let words = x.as_words();
+    let (word, shift) = (at / Word::BITS, at % Word::BITS);
+    words
+        .get(word as usize)
+        .map_or(0, |&w| ((wide(w) >> shift) & 1) as u32)
+}
+
+/// The low `28·n` bits of `x` as `n` limbs.
+fn to_limbs(x: &BoxedUint, n: usize) -> Zeroizing<Vec<u32>> {
+    let words = x.as_words();
+    let word_bits = Word::BITS as usize;
+    let word = |i: usize| words.get(i).map_or(0, |&w| wide(w));
+    let mut out = Zeroizing::new(vec![0u32; n]);
+    for (i, limb) in out.iter_mut().enumerate() {
+        let at = i * LIMB_BITS as usize;
+        let (w, shift) = (at / word_bits, at % word_bits);
+        let mut value = word(w) >> shift;
+        if shift + LIMB_BITS as usize > word_bits {
+            value |= word(w + 1) << (word_bits - shift);
+        }
+        *limb = (value as u32) & MASK;
+    }
+    out
+}
+
+/// A word as `u64` (it is one on 64-bit targets).
+#[allow(clippy::useless_conversion)]
+fn wide(word: Word) -> u64 {
+    u64::from(word)
+}
+
+/// The low bits of `value` that fit a word (all of them on 64-bit targets).
+#[allow(clippy::unnecessary_cast, clippy::cast_possible_truncation)]
+fn low_word(value: u64) -> Word {
+    value as Word
+}
+
+/// Limbs back to an integer of `bits_precision` bits (the value fits).
+fn from_limbs(limbs: &[u32], bits_precision: u32) -> BoxedUint {
+    let word_bits = Word::BITS as usize;
+    let mut words = Zeroizing::new(vec![
+        0 as Word;
+        (bits_precision as usize).div_ceil(word_bits)
+    ]);
+    for (i, &limb) in limbs.iter().enumerate() {
+        let at = i * LIMB_BITS as usize;
+        let (w, shift) = (at / word_bits, at % word_bits);
+        let value = u64::from(limb) << shift;
+        if let Some(slot) = words.get_mut(w) {
+            *slot |= low_word(value);
+        }
+        if shift + LIMB_BITS as usize > word_bits {
+            if let Some(slot) = words.get_mut(w + 1) {
+                *slot |= low_word(u64::from(limb) >> (word_bits - shift));
+            }
+        }
+    }
+    BoxedUint::from_words_with_precision(words.iter().copied(), bits_precision)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{add3, shift_down, LIMB_BITS};
+
+    #[test]
+    fn column_carries_past_64_bits_are_kept() {
+        let edges = [0, 1, u64::MAX >> 1, u64::MAX - 1, u64::MAX];
+        for x in edges {
+            for y in edges {
+                for z in edges {
+                    let (low, high) = add3(x, y, z);
+                    let exact = u128::from(x) + u128::from(y) + u128::from(z);
+                    assert_eq!(u128::from(low) + (u128::from(high) << 64), exact);
+                    assert_eq!(u128::from(shift_down(low, high)), exact >> LIMB_BITS);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The RSA private operation (RSASP1, [RFC 8017 §5.2.1]) with the Chinese
+//! remainder theorem, blinded the way rsa 0.10 blinds it, on
+//! [`montgomery`](crate::montgomery)'s exponentiation.
+//!
+//! For each signature, with fresh randomness:
+//! - the base: `c·r^e mod n`, undone by `r⁻¹` at the end;
+//! - each exponent: `dP + b·(p−1)` with a 128-bit `b`;
+//! - each modulus: the exponentiation runs modulo `p·g`, `g = 2s+1` with a
+//!   128-bit `s`, and is reduced modulo `p` afterwards.
+//!
+//! Before the result leaves, rsa's own public operation checks it
+//! (`s^e mod n` must give back the input), so a fault or a bug here yields
+//! [`Error::Crypto`], never a wrong signature.
+//!
+//! [RFC 8017 §5.2.1]: https://www.rfc-editor.org/rfc/rfc8017#section-5.2.1
+
+use crypto_bigint::modular::BoxedMontyForm;
+use crypto_bigint::{BoxedUint, ConcatenatingMul, NonZero, Odd, RandomMod, Resize};
+use rsa::rand_core::TryCryptoRng;
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+use rsa::PrivateKey;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::montgomery;
+
+/// Random bits in each exponent and modulus blinding factor.
+const BLINDING_BITS: u32 = 128;
+
+/// `c^d mod n` for `c < n`, blinded and checked.
+///
+/// # Errors
+/// [`Error::Rng`] when the rng fails; [`Error::Crypto`] when `c ≥ n`, the
+/// key lacks its CRT values (decoded two-prime keys have them), or the
+/// result fails the check.
+pub fn rsa_private<R: TryCryptoRng + ?Sized>(
+    key: &PrivateKey,
+    c: &BoxedUint,
+    rng: &mut R,
+) -> Result<BoxedUint> {
+    let n = key.n();
+    let bits = key.n_bits_precision();
+    if c.bits_precision() != bits || c >= n.as_ref() {
+        return Err(Error::Crypto);
+    }
+    let (Some(dp), Some(dq), Some(qinv), [p, q]) = (key.dp(), key.dq(), key.qinv(), key.primes())
+    else {
+        return Err(Error::Crypto);
+    };
+
+    // Base blinding: c·r^e, with r invertible modulo n.
+    let (blinded, r_inv) = loop {
+        let r = Zeroizing::new(BoxedUint::try_random_mod_vartime(rng, n).map_err(|_| Error::Rng)?);
+        if let Some(inverse) = r.invert_mod(n).into_option() {
+            let r_e = Zeroizing::new(
+                BoxedMontyForm::new((*r).clone(), key.n_params())
+                    .pow_bounded_exp(key.e(), key.e().bit_width())
+                    .retrieve(),
+            );
+            break (Zeroizing::new(c.mul_mod(&r_e, n)), Zeroizing::new(inverse));
+        }
+    };
+
+    let m1 = Zeroizing::new(half(&blinded, dp, p, rng)?);
+    let m2 = Zeroizing::new(half(&blinded, dq, q, rng)?);
+
+    // h = qInv·(m1 − m2) mod p; m = m2 + h·q < n.
+    let p_params = qinv.params();
+    let p_nz = p.as_nz_ref();
+    let m2_wide = Zeroizing::new((&*m2).resize_unchecked(bits));
+    let m2_mod_p = Zeroizing::new(m2_wide.rem(p_nz));
+    let diff = Zeroizing::new(m1.sub_mod(&m2_mod_p, p_nz));
+    let h = Zeroizing::new((qinv * &BoxedMontyForm::new((*diff).clone(), p_params)).retrieve());
+    let hq = Zeroizing::new(h.concatenating_mul(q.as_ref()).resize_unchecked(bits));
+    let m = Zeroizing::new(m2_wide.wrapping_add(&*hq));
+
+    // Undo the base blinding, then check with rsa's public operation.
+    let signature = m.mul_mod(&r_inv, n);
+    let check = rsa::hazmat::rsa_encrypt(key, &signature).map_err(|_| Error::Crypto)?;
+    if check != *c {
+        return Err(Error::Crypto);
+    }
+    Ok(signature)
+}
+
+/// `c^d mod p` with exponent and modulus blinding; the result has `p`'s
+/// precision and is below `p`.
+fn half<R: TryCryptoRng + ?Sized>(
+    c: &BoxedUint,
+    d: &BoxedUint,
+    p: &Odd<BoxedUint>,
+    rng: &mut R,
+) -> Result<BoxedUint> {
+    let p_minus_1 = Zeroizing::new(p.as_ref().wrapping_sub(BoxedUint::one()));
+
+    // d + b·(p−1) < 2^(bits(p) + 128).
+    let b = Zeroizing::new(random(rng, BLINDING_BITS)?);
+    let exponent_bits = d.bits_precision().max(p.bits_precision()) + BLINDING_BITS;
+    let mut exponent = Zeroizing::new(
+        (&*p_minus_1)
+            .resize_unchecked(exponent_bits - BLINDING_BITS)
+            .concatenating_mul(&*b)
+            .resize_unchecked(exponent_bits),
+    );
+    exponent.wrapping_add_assign(d);
+
+    // p·g with g = 2s + 1 < 2^129.
+    let mut g = Zeroizing::new(random(rng, BLINDING_BITS)?.resize_unchecked(BLINDING_BITS + 1));
+    g.shl_assign(1);
+    g.wrapping_add_assign(BoxedUint::one());
+    let blinded_p = Odd::new(p.as_ref().concatenating_mul(&*g))
+        .into_option()
+        .ok_or(Error::Crypto)?;
+    let bound = p.bits_precision() + BLINDING_BITS + 1;
+
+    let powered =
+        Zeroizing::new(montgomery::pow_mod(c, &exponent, &blinded_p, bound).ok_or(Error::Crypto)?);
+    let p_nz: &NonZero<BoxedUint> = p.as_nz_ref();
+    Ok(powered.rem(p_nz))
+}
+
+/// A uniformly random integer of `bits` bits.
+fn random<R: TryCryptoRng + ?Sized>(rng: &mut R, bits: u32) -> Result<BoxedUint> {
+    let mut bytes = Zeroizing::new([0u8; (BLINDING_BITS / 8) as usize]);
+    rng.try_fill_bytes(bytes.as_mut()).map_err(|_| Error::Rng)?;
+    BoxedUint::from_le_slice(bytes.as_ref(), bits).map_err(|_| Error::Crypto)
+}

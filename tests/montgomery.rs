@@ -1,0 +1,252 @@
+//! The Montgomery exponentiation (src/montgomery.rs) against crypto-bigint's
+//! own, on seeded random moduli, bases and exponents of many sizes, and the
+//! PS256 signer built on it against rsa's verifier.
+mod common;
+
+use iamjwt::montgomery::{pow_mod, MAX_LIMBS};
+use rsa::traits::PublicKeyParts;
+use rsa::BoxedUint;
+use rsa::{pss, signature::Verifier};
+
+/// xorshift64*: a fixed stream, so a failure names its seed.
+struct Stream(u64);
+
+impl Stream {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// An integer of exactly `bits` bits (top bit set) in `precision`
+    /// bits; odd when `odd`.
+    fn uint_with(&mut self, bits: u32, precision: u32, odd: bool) -> BoxedUint {
+        let mut bytes: Vec<u8> = (0..bits.div_ceil(8)).map(|_| self.next() as u8).collect();
+        let extra = bytes.len() as u32 * 8 - bits;
+        bytes[0] = (bytes[0] & (0xff >> extra)) | (0x80 >> extra);
+        if odd {
+            *bytes.last_mut().unwrap() |= 1;
+        }
+        BoxedUint::from_be_slice(&bytes, precision).unwrap()
+    }
+
+    fn uint(&mut self, bits: u32, precision: u32) -> BoxedUint {
+        self.uint_with(bits, precision, false)
+    }
+
+    fn odd(&mut self, bits: u32, precision: u32) -> BoxedUint {
+        self.uint_with(bits, precision, true)
+    }
+}
+
+fn reference(base: &BoxedUint, exponent: &BoxedUint, modulus: &BoxedUint) -> BoxedUint {
+    use crypto_bigint::Resize;
+    let odd = crypto_bigint::Odd::new(modulus.clone()).unwrap();
+    let params = crypto_bigint::modular::BoxedMontyParams::new(odd);
+    let reduced = base
+        .resize_unchecked(base.bits_precision().max(modulus.bits_precision()))
+        .rem_vartime(&crypto_bigint::NonZero::new(modulus.clone()).unwrap())
+        .resize_unchecked(modulus.bits_precision());
+    crypto_bigint::modular::BoxedMontyForm::new(reduced, &params)
+        .pow(exponent)
+        .retrieve()
+}
+
+#[test]
+fn matches_crypto_bigint_on_random_inputs() {
+    let mut s = Stream(0x1a2b_3c4d_5e6f_7081);
+    let mut cases = 0;
+    for modulus_bits in [
+        2u32, 28, 29, 56, 64, 65, 127, 512, 1024, 1153, 1184, 1536, 2048, 2179, 3600, 4225,
+    ] {
+        for round in 0..4 {
+            let precision = modulus_bits.next_multiple_of(64);
+            let m = s.odd(modulus_bits, precision);
+            // Bases below, equal to and above the modulus; 0 and 1.
+            let base = match round {
+                0 => BoxedUint::zero_with_precision(precision),
+                1 => s.uint(modulus_bits.saturating_sub(1).max(1), precision),
+                2 => m.clone(),
+                _ => s.uint(2 * precision, 2 * precision),
+            };
+            for exponent_bits in [1, 5, 17, 64, 1024 + 128] {
+                let e = s.uint(exponent_bits, exponent_bits.next_multiple_of(64));
+                let odd = crypto_bigint::Odd::new(m.clone()).unwrap();
+                // The exact bound and a looser one give the same answer.
+                for bound in [modulus_bits, modulus_bits + 131] {
+                    let got = pow_mod(&base, &e, &odd, bound).unwrap();
+                    assert_eq!(
+                        got,
+                        reference(&base, &e, &m),
+                        "modulus {modulus_bits} bits, round {round}, exponent {exponent_bits} bits, bound {bound}"
+                    );
+                    cases += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(cases, 16 * 4 * 5 * 2);
+}
+
+#[test]
+fn exponent_zero_gives_one_and_edge_values_stay_reduced() {
+    let mut s = Stream(7);
+    let m = s.odd(1024, 1024);
+    let odd = crypto_bigint::Odd::new(m.clone()).unwrap();
+    let zero = BoxedUint::zero_with_precision(64);
+    let x = s.uint(1000, 1024);
+    assert_eq!(
+        pow_mod(&x, &zero, &odd, 1024).unwrap(),
+        BoxedUint::one_with_precision(1024)
+    );
+    // (m − 1)^2 = 1 and (m − 1)^1 = m − 1: values next to the modulus.
+    let m_minus_1 = m.wrapping_sub(BoxedUint::one());
+    let two = BoxedUint::from(2u64);
+    assert_eq!(
+        pow_mod(&m_minus_1, &two, &odd, 1024).unwrap(),
+        BoxedUint::one_with_precision(1024)
+    );
+    let one = BoxedUint::one();
+    assert_eq!(pow_mod(&m_minus_1, &one, &odd, 1024).unwrap(), m_minus_1);
+}
+
+#[test]
+fn refuses_a_bound_below_the_modulus_or_past_the_limb_limit() {
+    let mut s = Stream(11);
+    let m = s.odd(1024, 1024);
+    let odd = crypto_bigint::Odd::new(m).unwrap();
+    let x = BoxedUint::from(5u64);
+    assert!(pow_mod(&x, &x, &odd, 1023).is_none());
+    let too_many = (MAX_LIMBS as u32 + 1) * 28;
+    assert!(pow_mod(&x, &x, &odd, too_many).is_none());
+}
+
+#[test]
+fn signatures_verify_with_rsa_and_do_not_depend_on_the_blinding() {
+    use rsa::rand_core::{TryCryptoRng, TryRng};
+    use std::convert::Infallible;
+
+    /// The same salt every time, then a stream that differs per seed: the
+    /// blinding factors change, the signature must not.
+    struct FixedSalt(Stream, bool);
+    impl TryRng for FixedSalt {
+        type Error = Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+            Ok(self.0.next() as u32)
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+            Ok(self.0.next())
+        }
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+            if std::mem::replace(&mut self.1, false) {
+                dst.fill(0x5a);
+            } else {
+                dst.iter_mut().for_each(|b| *b = self.0.next() as u8);
+            }
+            Ok(())
+        }
+    }
+    impl TryCryptoRng for FixedSalt {}
+
+    for name in ["key-2048.json", "key-4096.json"] {
+        let key = iamjwt::AuthorizedKey::from_json(&common::fixture(name)).unwrap();
+        let verifier = pss::VerifyingKey::<sha2::Sha256>::new_with_salt_len(
+            key.private_key().to_public_key(),
+            32,
+        );
+        let message = b"header.payload";
+        let signatures: Vec<Vec<u8>> = (1..=4)
+            .map(|seed| {
+                let mut rng = FixedSalt(Stream(seed), true);
+                iamjwt::ps256::sign_with_rng(key.private_key(), message, &mut rng).unwrap()
+            })
+            .collect();
+        assert!(signatures.windows(2).all(|w| w[0] == w[1]), "{name}");
+        assert_eq!(signatures[0].len(), key.private_key().size(), "{name}");
+        let signature = pss::Signature::try_from(signatures[0].as_slice()).unwrap();
+        verifier.verify(message, &signature).unwrap();
+    }
+}
+
+#[test]
+fn a_failing_rng_is_an_error() {
+    use rsa::rand_core::{TryCryptoRng, TryRng};
+
+    /// Gives `left` draws, then fails.
+    struct Failing(usize);
+    impl TryRng for Failing {
+        type Error = core::fmt::Error;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            Err(core::fmt::Error)
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            Err(core::fmt::Error)
+        }
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            if self.0 == 0 {
+                return Err(core::fmt::Error);
+            }
+            self.0 -= 1;
+            dst.fill(1);
+            Ok(())
+        }
+    }
+    impl TryCryptoRng for Failing {}
+
+    let key = common::key_2048();
+    // The salt, the base blinding, then each exponent and modulus factor.
+    for left in 0..6 {
+        let result = iamjwt::ps256::sign_with_rng(key.private_key(), b"m", &mut Failing(left));
+        assert_eq!(
+            result,
+            Err(iamjwt::Error::Rng),
+            "failing after {left} draws"
+        );
+    }
+}
+
+#[test]
+fn signs_with_the_largest_key_accepted() {
+    // 8192 bits: the blinded primes need 151 limbs, where column sums
+    // overflow a u64 and the split carry takes over.
+    let pem = include_str!("fixtures/keys/rsa8192.pem");
+    let key = iamjwt::key::private_key_from_pem(pem, "private_key")
+        .unwrap()
+        .key;
+    let signature = iamjwt::ps256::sign_with_rng(&key, b"m", &mut getrandom::SysRng).unwrap();
+    let verifier = pss::VerifyingKey::<sha2::Sha256>::new_with_salt_len(key.to_public_key(), 32);
+    verifier
+        .verify(
+            b"m",
+            &pss::Signature::try_from(signature.as_slice()).unwrap(),
+        )
+        .unwrap();
+}
+
+#[test]
+fn all_ones_limbs_overflow_the_column_sums_and_still_match() {
+    // With every limb at 2^28 − 1, a column of 151 limbs sums past 2^64:
+    // the split carry must hold it.
+    let mut s = Stream(99);
+    for bits in [1153u32, 2179, 4225] {
+        let precision = bits.next_multiple_of(64);
+        let m = BoxedUint::one_with_precision(precision)
+            .shl(bits)
+            .wrapping_sub(BoxedUint::one());
+        assert_eq!(m.bit_width(), bits);
+        let odd = crypto_bigint::Odd::new(m.clone()).unwrap();
+        for base in [
+            m.wrapping_sub(BoxedUint::one()),
+            m.wrapping_sub(BoxedUint::from(2u64)),
+            m.shr(1),
+        ] {
+            let e = s.uint(1152, 1152);
+            assert_eq!(
+                pow_mod(&base, &e, &odd, bits).unwrap(),
+                reference(&base, &e, &m),
+                "2^{bits} − 1"
+            );
+        }
+    }
+}

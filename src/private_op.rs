@@ -48,31 +48,31 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
         return Err(Error::Crypto);
     };
 
-    // Base blinding: c·r^e, with r invertible modulo n.
+    // Base blinding: c·r^e, with r invertible modulo n. r⁻¹ comes from its
+    // inverses modulo p and q (two half-size inversions, then the CRT).
     let (blinded, r_inv) = loop {
         let r = Zeroizing::new(BoxedUint::try_random_mod_vartime(rng, n).map_err(|_| Error::Rng)?);
-        if let Some(inverse) = r.invert_mod(n).into_option() {
+        let inverse = |prime: &Odd<BoxedUint>| {
+            Zeroizing::new(r.rem(prime.as_nz_ref()))
+                .invert_odd_mod(prime)
+                .into_option()
+                .map(Zeroizing::new)
+        };
+        if let (Some(inverse_p), Some(inverse_q)) = (inverse(p), inverse(q)) {
             let r_e = Zeroizing::new(
                 BoxedMontyForm::new((*r).clone(), key.n_params())
                     .pow_bounded_exp(key.e(), key.e().bit_width())
                     .retrieve(),
             );
-            break (Zeroizing::new(c.mul_mod(&r_e, n)), Zeroizing::new(inverse));
+            let r_inv = crt(&inverse_p, &inverse_q, q, qinv, bits);
+            break (Zeroizing::new(c.mul_mod(&r_e, n)), r_inv);
         }
     };
 
     let m1 = Zeroizing::new(half(&blinded, dp, p, rng)?);
     let m2 = Zeroizing::new(half(&blinded, dq, q, rng)?);
 
-    // h = qInv·(m1 − m2) mod p; m = m2 + h·q < n.
-    let p_params = qinv.params();
-    let p_nz = p.as_nz_ref();
-    let m2_wide = Zeroizing::new((&*m2).resize_unchecked(bits));
-    let m2_mod_p = Zeroizing::new(m2_wide.rem(p_nz));
-    let diff = Zeroizing::new(m1.sub_mod(&m2_mod_p, p_nz));
-    let h = Zeroizing::new((qinv * &BoxedMontyForm::new((*diff).clone(), p_params)).retrieve());
-    let hq = Zeroizing::new(h.concatenating_mul(q.as_ref()).resize_unchecked(bits));
-    let m = Zeroizing::new(m2_wide.wrapping_add(&*hq));
+    let m = crt(&m1, &m2, q, qinv, bits);
 
     // Undo the base blinding, then check with rsa's public operation.
     let signature = m.mul_mod(&r_inv, n);
@@ -81,6 +81,26 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
         return Err(Error::Crypto);
     }
     Ok(signature)
+}
+
+/// The integer below `n = p·q` that is `mp` modulo p and `mq` modulo q
+/// (Garner): `mq + q·(qInv·(mp − mq) mod p)`, in `bits` bits.
+fn crt(
+    mp: &BoxedUint,
+    mq: &BoxedUint,
+    q: &Odd<BoxedUint>,
+    qinv: &BoxedMontyForm,
+    bits: u32,
+) -> Zeroizing<BoxedUint> {
+    let p_params = qinv.params();
+    let p_nz = p_params.modulus().as_nz_ref();
+    let mq_wide = Zeroizing::new(mq.resize_unchecked(bits));
+    let mq_mod_p = Zeroizing::new(mq_wide.rem(p_nz));
+    let diff = Zeroizing::new(mp.sub_mod(&mq_mod_p, p_nz));
+    let h = Zeroizing::new(qinv * &BoxedMontyForm::new((*diff).clone(), p_params));
+    let h_value = Zeroizing::new(h.retrieve());
+    let hq = Zeroizing::new(h_value.concatenating_mul(q.as_ref()).resize_unchecked(bits));
+    Zeroizing::new(mq_wide.wrapping_add(&*hq))
 }
 
 /// `c^d mod p` with exponent and modulus blinding; the result has `p`'s

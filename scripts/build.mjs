@@ -39,7 +39,7 @@ say('wasm-opt -O3 (npm binaryen)');
 run(join(root, 'node_modules/.bin/wasm-opt'), [
   'pkg/iamjwt_bg.wasm', '-O3', '-o', 'pkg/iamjwt_bg.wasm',
   '--enable-bulk-memory', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
-  '--enable-sign-ext', '--enable-reference-types', '--enable-multivalue',
+  '--enable-sign-ext', '--enable-reference-types', '--enable-multivalue', '--enable-simd',
 ]);
 
 say('esbuild: pkg/node.cjs for require()');

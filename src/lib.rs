@@ -23,6 +23,7 @@ pub mod montgomery;
 pub mod pem;
 mod private_op;
 pub mod ps256;
+mod rng;
 pub mod text;
 pub mod time;
 pub mod verifying_key;

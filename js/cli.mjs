@@ -6,10 +6,20 @@
 // stderr line, `iamjwt: <CODE>: <message>`, exit 1; misuse exits 2.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
+
+// Loaded dynamically so that an engine that cannot run the .wasm gets the
+// one-line error, not a trace.
+let api;
+try {
+  api = await import('./node.mjs');
+} catch (error) {
+  process.stderr.write(`iamjwt: ${error?.code ?? 'ERR_INTERNAL'}: ${error?.message ?? error}\n`);
+  process.exit(1);
+}
+const {
   checkKey, decodeJwt, signJwt, verifyJwt, IamJwtError,
   serviceAccountTokenSource, oauthTokenSource, metadataTokenSource, ibmTrustedProfileTokenSource,
-} from './node.mjs';
+} = api;
 
 class CliError extends Error {
   constructor(code, message, exitCode = 1) {

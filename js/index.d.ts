@@ -29,6 +29,7 @@ export type IamJwtErrorCode =
   | 'ERR_RNG'
   | 'ERR_CRYPTO'
   | 'ERR_KEY_FREED'
+  | 'ERR_UNSUPPORTED_PLATFORM'
   | 'ERR_FETCH_FAILED'
   | 'ERR_TIMEOUT'
   | 'ERR_ABORTED'

@@ -2,5 +2,7 @@
 // API module runs. Imported first by js/node.mjs.
 import { readFileSync } from 'node:fs';
 import { initSync } from '../pkg/iamjwt.js';
+import { assertPlatform } from './platform.js';
 
+assertPlatform();
 initSync({ module: readFileSync(new URL('../pkg/iamjwt_bg.wasm', import.meta.url)) });

@@ -1,11 +1,19 @@
 // The page's entry when served over HTTP: the package's browser entry loads
 // the .wasm next to it; the demo key and the optional config come from the
 // page's own origin.
-import * as api from '../js/browser.mjs';
-import { startPage } from './page.js';
+import { showLoadFailure, startPage } from './page.js';
 
-startPage(api, {
-  loadDemoKey: () => fetch(new URL('demo-key.json', import.meta.url)).then((r) => r.text()),
-  // Written by `npm start`'s server to point the demo at its emulator; absent on a static host.
-  loadConfig: () => fetch(new URL('config.json', import.meta.url)).then((r) => (r.ok ? r.json() : {})),
-});
+let api;
+try {
+  // Dynamic, so that an engine that cannot run the .wasm gets a message.
+  api = await import('../js/browser.mjs');
+} catch (error) {
+  showLoadFailure(error);
+}
+if (api) {
+  startPage(api, {
+    loadDemoKey: () => fetch(new URL('demo-key.json', import.meta.url)).then((r) => r.text()),
+    // Written by `npm start`'s server to point the demo at its emulator; absent on a static host.
+    loadConfig: () => fetch(new URL('config.json', import.meta.url)).then((r) => (r.ok ? r.json() : {})),
+  });
+}

@@ -122,6 +122,7 @@ export const ERRORS_RU = {
   ERR_IAM_REJECTED: 'IAM отклонил запрос.',
   ERR_RESPONSE_NOT_JSON: 'Сервер ответил не JSON (прокси или неверный адрес?).',
   ERR_RESPONSE_INVALID: 'Ответ сервера без нужных полей.',
+  ERR_UNSUPPORTED_PLATFORM: 'Этот браузер не может запустить iamjwt: нужен WebAssembly SIMD (Chrome или Edge 91, Firefox 89, Safari 16.4 и новее).',
 };
 
 /** `{name}` placeholders filled from vars. */

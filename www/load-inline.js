@@ -1,5 +1,10 @@
-// Instantiates the inlined .wasm synchronously, before the API module runs.
+// Instantiates the inlined .wasm synchronously; single.js calls it before
+// starting the page.
 import { initSync } from '../pkg/iamjwt.js';
 import wasm from '../pkg/iamjwt_bg.wasm';
+import { assertPlatform } from '../js/platform.js';
 
-initSync({ module: wasm });
+export function loadInline() {
+  assertPlatform();
+  initSync({ module: wasm });
+}

@@ -5,6 +5,27 @@ import { ERRORS_RU, STRINGS, format } from './i18n.js';
 
 const DEFAULT_ENDPOINT = 'https://iam.api.cloud.yandex.net/iam/v1/tokens';
 
+/** ?lang=ru or ?lang=en, else the browser's language. */
+function initialLang() {
+  const asked = new URLSearchParams(location.search).get('lang');
+  return asked === 'ru' || (!asked && navigator.language?.startsWith('ru')) ? 'ru' : 'en';
+}
+
+/**
+ * The package could not start (an engine without WebAssembly SIMD, or a
+ * .wasm that failed to load): say so at the top and disable the controls.
+ */
+export function showLoadFailure(error) {
+  const box = document.getElementById('load-error');
+  const ru = initialLang() === 'ru' ? ERRORS_RU[error?.code] : undefined;
+  const english = error?.code ? `${error.message} (${error.code})` : `iamjwt could not start: ${error?.message ?? error}`;
+  box.textContent = ru ? `${ru} (${error.code})` : english;
+  box.title = error?.message ?? '';
+  box.hidden = false;
+  for (const control of document.querySelectorAll('main button, main textarea, main input')) control.disabled = true;
+  document.body.dataset.ready = 'failed';
+}
+
 /**
  * @param api the package API (parseKey, signJwt, decodeJwt, checkKey, exchangeJwt, exchangeOAuthToken)
  * @param env { loadDemoKey(): Promise<string>, loadConfig(): Promise<{demoEndpoint?: string}> }
@@ -22,8 +43,7 @@ export function startPage(api, env) {
     iamOut: $('iam-out'), iamToken: $('iam-token'), iamExpires: $('iam-expires'), countdown: $('countdown'),
     oauth: $('oauth'), oauthExchange: $('oauth-exchange'), oauthError: $('oauth-error'), oauthOut: $('oauth-out'), oauthToken: $('oauth-token'),
   };
-  let lang = new URLSearchParams(location.search).get('lang') === 'ru'
-    || (!new URLSearchParams(location.search).get('lang') && navigator.language?.startsWith('ru')) ? 'ru' : 'en';
+  let lang = initialLang();
   let key = null; // the parsed AuthorizedKey, freed on every change
   let demoLoaded = false;
   let expiresAt = null;

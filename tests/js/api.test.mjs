@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import {
-  assertNoSecret, entries, fixture, fixtureDir, joseVerifies, nodeCryptoVerifies, secretRuns,
+  assertNoSecret, entries, fixture, fixtureDir, joseVerifies, nodeCryptoVerifies, root, secretRuns,
 } from './helpers.mjs';
 
 const NOW = 1_790_000_000;
@@ -198,3 +198,18 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
     });
   });
 }
+
+test('both Node entries refuse an engine without WebAssembly SIMD with ERR_UNSUPPORTED_PLATFORM', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const script = {
+    esm: `import('${root}js/node.mjs').then(() => console.log('loaded'), (e) => console.log(e.name, e.code, e.message))`,
+    cjs: `try { require('${root}pkg/node.cjs'); console.log('loaded') } catch (e) { console.log(e.name, e.code, e.message) }`,
+  };
+  for (const [entry, code] of Object.entries(script)) {
+    const r = spawnSync(process.execPath, ['-e', code], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '--import=data:text/javascript,WebAssembly.validate=()=>false' },
+    });
+    assert.match(r.stdout, /^IamJwtError ERR_UNSUPPORTED_PLATFORM this JavaScript engine lacks WebAssembly SIMD/, `${entry}: ${r.stdout}${r.stderr}`);
+  }
+});

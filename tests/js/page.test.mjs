@@ -187,6 +187,29 @@ describe('the minting page', () => {
   });
 });
 
+describe('a browser without WebAssembly SIMD', () => {
+  test('the page says what to update, in English and Russian, and disables its controls', async () => {
+    for (const lang of ['en', 'ru']) {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+      await context.addInitScript(() => { WebAssembly.validate = () => false; });
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${server.pageUrl}?lang=${lang}`);
+      await page.waitForSelector('body[data-ready="failed"]', { timeout: 20_000 });
+      const alert = page.getByRole('alert').filter({ hasText: 'ERR_UNSUPPORTED_PLATFORM' });
+      const text = await alert.textContent();
+      assert.match(text, lang === 'ru' ? /WebAssembly SIMD.*Safari 16\.4.*\(ERR_UNSUPPORTED_PLATFORM\)$/ : /lacks WebAssembly SIMD.*Safari 16\.4.*\(ERR_UNSUPPORTED_PLATFORM\)$/);
+      if (lang === 'ru') assert.match(text, /Этот браузер не может запустить iamjwt/);
+      assert.ok(await button(page, 'Check key').isDisabled());
+      assert.ok(await keyBox(page).isDisabled());
+      assert.deepEqual(errors, []);
+      await page.screenshot({ path: `${SHOTS}/6-no-simd-${lang}.png` });
+      await context.close();
+    }
+  });
+});
+
 describe('the one-file build', () => {
   test('dist/iamjwt.html from file://, offline, signs a verifiable JWT', async () => {
     execFileSync(process.execPath, [`${root}scripts/build-single.mjs`], { stdio: 'ignore' });

@@ -277,6 +277,8 @@ out(`| cold start to the first JWT | ≤ 1.3× jose | ${coldRatio.toFixed(2)}× 
 out(`| \`.wasm\` gzip | ≤ 80 KB | ${(size.wasmGzip / 1000).toFixed(0)} KB | ${mark(size.wasmGzip <= 80_000)} |`);
 out(`| tarball | ≤ 400 KB unpacked, 0 runtime deps | ${(size.unpacked / 1000).toFixed(0)} KB, ${size.runtimeDeps} deps | ${mark(size.unpacked <= 400_000 && size.runtimeDeps === 0)} |`);
 out();
+out(readFileSync(join(root, 'bench/levers.md'), 'utf8').trimEnd());
+out();
 out('## Reproduce');
 out();
 out('```sh');

@@ -1,6 +1,6 @@
 //! A local stand-in for the IAM token endpoint, sans-IO: it decides the
 //! answer to a `{"jwt": …}` exchange as strictly as IAM documents it, with
-//! the same verifier as [`jwt::verify`](crate::jwt::verify). The caller runs
+//! the same verifier as [`crate::jwt::verify`]. The caller runs
 //! the HTTP server, reads the clock and makes the request id and the token.
 //!
 //! Checked: PS256 only; `kid` registered and belonging to `iss`; `aud`

@@ -2,8 +2,9 @@
 //! ([RFC 7518 §3.5], [RFC 8017 §8.1]).
 //!
 //! Signing encodes the message with EMSA-PSS ([RFC 8017 §9.1.1]) here and
-//! runs the blinded, checked private operation of
-//! [`private_op`](crate::private_op); verification goes through rsa's
+//! runs the core's private operation (RSA with the CRT on the
+//! [`crate::montgomery`] kernel, blinded, and checked with rsa's public
+//! operation: src/private_op.rs). Verification goes through rsa's
 //! [`pss::VerifyingKey`], which insists on the 32-byte salt, so every
 //! signature test checks this signer against rsa's verifier.
 //!

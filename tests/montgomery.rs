@@ -226,8 +226,10 @@ fn signs_with_the_largest_key_accepted() {
 
 #[test]
 fn all_ones_limbs_overflow_the_column_sums_and_still_match() {
-    // With every limb at 2^28 − 1, a column of 151 limbs sums past 2^64:
-    // the split carry must hold it.
+    // Moduli whose every limb is 2^28 − 1, up to the 151 limbs of an
+    // 8192-bit key's blinded primes: the largest reduction terms. (Whether
+    // a column passes 2^64 depends on the Montgomery digits too; the carry
+    // past 64 bits is tested on its own in src/montgomery.rs.)
     let mut s = Stream(99);
     for bits in [1153u32, 2179, 4225] {
         let precision = bits.next_multiple_of(64);
@@ -247,6 +249,33 @@ fn all_ones_limbs_overflow_the_column_sums_and_still_match() {
                 reference(&base, &e, &m),
                 "2^{bits} − 1"
             );
+        }
+    }
+}
+
+#[test]
+fn odd_sizes_sign_and_verify() {
+    // 2049 bits: EMSA-PSS's encoded message is one byte shorter than the
+    // modulus (em_bits = 2048). 3000 bits: primes of 1500 bits, a limb count
+    // with no dedicated kernel.
+    for (name, bits) in [("rsa2049.pem", 2049), ("rsa3000.pem", 3000)] {
+        let pem = std::fs::read_to_string(common::fixture_path(&format!("keys/{name}"))).unwrap();
+        let key = iamjwt::key::private_key_from_pem(&pem, "private_key")
+            .unwrap()
+            .key;
+        assert_eq!(key.n().as_ref().bit_width(), bits);
+        let verifier =
+            pss::VerifyingKey::<sha2::Sha256>::new_with_salt_len(key.to_public_key(), 32);
+        for message in [&b""[..], b"m", &[0xa5; 1000]] {
+            let signature =
+                iamjwt::ps256::sign_with_rng(&key, message, &mut getrandom::SysRng).unwrap();
+            assert_eq!(signature.len(), (bits as usize).div_ceil(8), "{name}");
+            verifier
+                .verify(
+                    message,
+                    &pss::Signature::try_from(signature.as_slice()).unwrap(),
+                )
+                .unwrap();
         }
     }
 }

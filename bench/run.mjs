@@ -25,19 +25,6 @@ const b64u = (v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).t
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
 const log = (line) => process.stderr.write(`${line}\n`);
 
-/** Median ms of fn after warm-up, sampled for about BUDGET_MS (5 to 300 samples). */
-async function time(fn) {
-  for (let i = 0; i < 3; i += 1) await fn();
-  const samples = [];
-  const start = performance.now();
-  while (samples.length < 300 && (samples.length < 5 || performance.now() - start < BUDGET_MS)) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  return median(samples);
-}
-
 function claims(file) {
   const now = Math.floor(Date.now() / 1000);
   return { iss: file.service_account_id, aud: AUD, iat: now, exp: now + 3600 };
@@ -86,20 +73,44 @@ function verifies(jwt, publicPem) {
     { key: publicPem, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(s, 'base64url'));
 }
 
+/**
+ * Medians of each function's samples, taken in rounds (one sample of each
+ * per round) for about budgetMs, so that a noisy moment on the machine hits
+ * every peer alike and the ratios hold.
+ */
+async function timeRounds(fns, budgetMs) {
+  for (const fn of fns) for (let i = 0; i < 3; i += 1) await fn();
+  const samples = fns.map(() => []);
+  const start = performance.now();
+  while (samples[0].length < 300 && (samples[0].length < 5 || performance.now() - start < budgetMs)) {
+    for (const [i, fn] of fns.entries()) {
+      const t = performance.now();
+      await fn();
+      samples[i].push(performance.now() - t);
+    }
+  }
+  return samples.map(median);
+}
+
 async function signing() {
   const rows = [];
   for (const bits of [2048, 4096]) {
     const file = JSON.parse(readFileSync(join(root, `tests/fixtures/key-${bits}.json`), 'utf8'));
-    for (const [name, peer] of Object.entries(peers(file))) {
+    const all = Object.entries(peers(file));
+    const keys = [];
+    for (const [name, peer] of all) {
       const key = await peer.parse();
-      const jwt = await peer.sign(key);
-      if (!verifies(jwt, file.public_key)) throw new Error(`${name} made a JWT that does not verify`);
-      const parse = await time(async () => { const k = await peer.parse(); peer.done?.(k); });
-      const sign = await time(() => peer.sign(key));
-      const both = await time(async () => { const k = await peer.parse(); await peer.sign(k); peer.done?.(k); });
-      peer.done?.(key);
-      rows.push({ bits, name, parse, sign, both });
-      log(`  RSA-${bits} ${name}: parse ${parse.toFixed(2)} ms, sign ${sign.toFixed(2)} ms, parse+sign ${both.toFixed(2)} ms`);
+      if (!verifies(await peer.sign(key), file.public_key)) throw new Error(`${name} made a JWT that does not verify`);
+      keys.push(key);
+    }
+    const budget = BUDGET_MS * all.length;
+    const parse = await timeRounds(all.map(([, peer]) => async () => { const k = await peer.parse(); peer.done?.(k); }), budget);
+    const sign = await timeRounds(all.map(([, peer], i) => () => peer.sign(keys[i])), budget);
+    const both = await timeRounds(all.map(([, peer]) => async () => { const k = await peer.parse(); await peer.sign(k); peer.done?.(k); }), budget);
+    for (const [i, [name, peer]] of all.entries()) {
+      peer.done?.(keys[i]);
+      rows.push({ bits, name, parse: parse[i], sign: sign[i], both: both[i] });
+      log(`  RSA-${bits} ${name}: parse ${parse[i].toFixed(2)} ms, sign ${sign[i].toFixed(2)} ms, parse+sign ${both[i].toFixed(2)} ms`);
     }
   }
   return rows;
@@ -218,7 +229,7 @@ out('# Benchmarks');
 out();
 out(`Made by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}, commit ${commit}${dirty}.`);
 out(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}${web ? `; Chromium ${web.version}` : ''}.`);
-out('Times are medians after warm-up, in milliseconds; ratios are to node:crypto and to jose (lower is faster). Timings are never asserted in tests.');
+out('Times are medians after warm-up, in milliseconds, sampled in rounds across the peers (one sample of each per round) so that noise on the machine hits them alike; ratios are to node:crypto and to jose (lower is faster). Timings are never asserted in tests.');
 out();
 for (const bits of [2048, 4096]) {
   const ref = Object.fromEntries(rows.filter((r) => r.bits === bits).map((r) => [r.name, r]));

@@ -33,7 +33,7 @@
 
 use alloc::vec;
 use alloc::vec::Vec;
-use crypto_bigint::{BoxedUint, NonZero, Odd, Resize, Word};
+use crypto_bigint::{BoxedUint, Odd, Resize, Word};
 use zeroize::Zeroizing;
 
 /// Bits per limb.
@@ -65,15 +65,17 @@ pub fn pow_mod(
         return None;
     }
     let r_bits = LIMB_BITS * u32::try_from(n).ok()?;
-    let nz = NonZero::new(modulus.as_ref().clone()).into_option()?;
+    let nz = modulus.as_nz_ref();
 
     // x·R mod m and R mod m, by crypto-bigint's constant-time remainder.
     let mut wide = Zeroizing::new(base.resize_unchecked(base.bits_precision() + r_bits));
     wide.shl_assign(r_bits);
-    let x_mont = Zeroizing::new(wide.rem(&nz));
-    let one_mont = BoxedUint::one_with_precision(r_bits + 1)
-        .shl(r_bits)
-        .rem(&nz);
+    let x_mont = Zeroizing::new(wide.rem(nz));
+    let one_mont = Zeroizing::new(
+        BoxedUint::one_with_precision(r_bits + 1)
+            .shl(r_bits)
+            .rem(nz),
+    );
 
     let m = Modulus::new(modulus.as_ref(), n);
     let x = to_limbs(&x_mont, n);

@@ -59,11 +59,9 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
                 .map(Zeroizing::new)
         };
         if let (Some(inverse_p), Some(inverse_q)) = (inverse(p), inverse(q)) {
-            let r_e = Zeroizing::new(
-                BoxedMontyForm::new((*r).clone(), key.n_params())
-                    .pow_bounded_exp(key.e(), key.e().bit_width())
-                    .retrieve(),
-            );
+            let r_form = Zeroizing::new(BoxedMontyForm::new((*r).clone(), key.n_params()));
+            let r_e_form = Zeroizing::new(r_form.pow_bounded_exp(key.e(), key.e().bit_width()));
+            let r_e = Zeroizing::new(r_e_form.retrieve());
             let r_inv = crt(&inverse_p, &inverse_q, q, qinv, bits);
             break (Zeroizing::new(c.mul_mod(&r_e, n)), r_inv);
         }
@@ -97,9 +95,11 @@ fn crt(
     let mq_wide = Zeroizing::new(mq.resize_unchecked(bits));
     let mq_mod_p = Zeroizing::new(mq_wide.rem(p_nz));
     let diff = Zeroizing::new(mp.sub_mod(&mq_mod_p, p_nz));
-    let h = Zeroizing::new(qinv * &BoxedMontyForm::new((*diff).clone(), p_params));
+    let diff_form = Zeroizing::new(BoxedMontyForm::new((*diff).clone(), p_params));
+    let h = Zeroizing::new(qinv * &*diff_form);
     let h_value = Zeroizing::new(h.retrieve());
-    let hq = Zeroizing::new(h_value.concatenating_mul(q.as_ref()).resize_unchecked(bits));
+    let hq_full = Zeroizing::new(h_value.concatenating_mul(q.as_ref()));
+    let hq = Zeroizing::new((&*hq_full).resize_unchecked(bits));
     Zeroizing::new(mq_wide.wrapping_add(&*hq))
 }
 
@@ -116,21 +116,20 @@ fn half<R: TryCryptoRng + ?Sized>(
     // d + b·(p−1) < 2^(bits(p) + 128).
     let b = Zeroizing::new(random(rng, BLINDING_BITS)?);
     let exponent_bits = d.bits_precision().max(p.bits_precision()) + BLINDING_BITS;
-    let mut exponent = Zeroizing::new(
-        (&*p_minus_1)
-            .resize_unchecked(exponent_bits - BLINDING_BITS)
-            .concatenating_mul(&*b)
-            .resize_unchecked(exponent_bits),
-    );
+    let p_minus_1 = Zeroizing::new((&*p_minus_1).resize_unchecked(exponent_bits - BLINDING_BITS));
+    let mut exponent = Zeroizing::new(p_minus_1.concatenating_mul(&*b));
     exponent.wrapping_add_assign(d);
 
     // p·g with g = 2s + 1 < 2^129.
-    let mut g = Zeroizing::new(random(rng, BLINDING_BITS)?.resize_unchecked(BLINDING_BITS + 1));
+    let s = Zeroizing::new(random(rng, BLINDING_BITS)?);
+    let mut g = Zeroizing::new((&*s).resize_unchecked(BLINDING_BITS + 1));
     g.shl_assign(1);
     g.wrapping_add_assign(BoxedUint::one());
-    let blinded_p = Odd::new(p.as_ref().concatenating_mul(&*g))
-        .into_option()
-        .ok_or(Error::Crypto)?;
+    let blinded_p = Zeroizing::new(
+        Odd::new(p.as_ref().concatenating_mul(&*g))
+            .into_option()
+            .ok_or(Error::Crypto)?,
+    );
     let bound = p.bits_precision() + BLINDING_BITS + 1;
 
     let powered =

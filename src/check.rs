@@ -154,8 +154,8 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
         "fields",
         format!(
             "key {} of service account {}",
-            short(&file.id),
-            short(&file.service_account_id)
+            crate::text::short(&file.id),
+            crate::text::short(&file.service_account_id)
         ),
     );
 
@@ -198,7 +198,7 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
             "key_algorithm",
             format!(
                 "key_algorithm says {}, but the key has {bits} bits",
-                short(alg)
+                crate::text::short(alg)
             ),
             "ERR_KEY_MISMATCH",
         ),
@@ -228,8 +228,8 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
             "preamble_id",
             format!(
                 "private_key's first line names key {}, but id is {}; the file mixes two keys",
-                short(&id),
-                short(&file.id)
+                crate::text::short(&id),
+                crate::text::short(&file.id)
             ),
             "ERR_KEY_MISMATCH",
         ),
@@ -245,8 +245,4 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
         Err(e) => b.fail("sign_verify", &e),
     }
     Report { checks: b.0 }
-}
-
-fn short(text: &str) -> String {
-    crate::text::one_line(text, 40)
 }

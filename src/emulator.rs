@@ -130,7 +130,10 @@ impl Emulator {
             (
                 401,
                 16,
-                format!("key {} is not registered with the emulator", short(kid)),
+                format!(
+                    "key {} is not registered with the emulator",
+                    crate::text::short(kid)
+                ),
             )
         })?;
         let options = VerifyOptions {
@@ -159,8 +162,4 @@ fn error_response(status: u16, grpc_code: i64, message: &str, request_id: &str) 
         })
         .to_string(),
     }
-}
-
-fn short(text: &str) -> String {
-    crate::text::one_line(text, 40)
 }

@@ -336,7 +336,7 @@ fn iam_error(status: u16, body: &str) -> Error {
     Error::IamRejected {
         status,
         grpc_code,
-        message: shorten(&message, 500),
+        message: crate::text::one_line(&message, 500),
         request_id,
     }
 }
@@ -374,8 +374,11 @@ pub fn parse_ec2_response(status: u16, body: &str, now: u64) -> Result<Token> {
         Some(code) => {
             return Err(Error::MetadataRejected(format!(
                 "the metadata service answered Code \"{}\"{}",
-                shorten(code, 60),
-                text(&map, "Message").map_or(String::new(), |m| format!(": {}", shorten(&m, 300)))
+                crate::text::one_line(code, 60),
+                text(&map, "Message").map_or(String::new(), |m| format!(
+                    ": {}",
+                    crate::text::one_line(&m, 300)
+                ))
             )))
         }
         None => return Err(missing(SERVICE, status, "Code")),
@@ -449,7 +452,7 @@ fn metadata_error(status: u16, body: &str) -> Error {
             .and_then(|e| e.get("message"))
             .or_else(|| v.get("message"))
             .and_then(Value::as_str)
-            .map(|m| shorten(m, 300))
+            .map(|m| crate::text::one_line(m, 300))
     });
     Error::MetadataRejected(match message {
         Some(m) => format!("the metadata service answered HTTP {status}: {m}"),
@@ -508,8 +511,4 @@ pub fn refresh_at(obtained_at: u64, expires_at: u64) -> u64 {
     let life = expires_at.saturating_sub(obtained_at);
     let margin = (life / 10).max(300);
     expires_at.saturating_sub(margin)
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    crate::text::one_line(text, max)
 }

@@ -125,18 +125,25 @@ impl KeyFile {
     }
 }
 
-/// Parses the text as one JSON object, after a BOM and whitespace.
-///
-/// # Errors
-/// [`Error::InputTooLarge`] past [`MAX_KEY_JSON`]; [`Error::KeyNotJson`]
-/// with a hint of what the text looks like instead.
-pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
+/// [`Error::InputTooLarge`] when key text (JSON or PEM) passes
+/// [`MAX_KEY_JSON`]: the bound every key input is checked against first.
+pub(crate) fn check_size(text: &str) -> Result<()> {
     if text.len() > MAX_KEY_JSON {
         return Err(Error::InputTooLarge {
             what: "key",
             limit: MAX_KEY_JSON,
         });
     }
+    Ok(())
+}
+
+/// Parses the text as one JSON object, after a BOM and whitespace.
+///
+/// # Errors
+/// [`Error::InputTooLarge`] past [`MAX_KEY_JSON`]; [`Error::KeyNotJson`]
+/// with a hint of what the text looks like instead.
+pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
+    check_size(text)?;
     let text = text.trim_start_matches('\u{feff}').trim();
     if text.is_empty() {
         return Err(Error::KeyNotJson(

@@ -27,6 +27,12 @@ pub fn one_line(text: &str, max: usize) -> String {
     out
 }
 
+/// A quoted id or name in a message: [`one_line`], at most 40 characters.
+#[must_use]
+pub fn short(text: &str) -> String {
+    one_line(text, 40)
+}
+
 /// A span of seconds for people: `45 s`, `12 min`, `3 h 5 min`, `63 days`.
 #[must_use]
 pub fn duration(seconds: u64) -> String {

@@ -30,12 +30,7 @@ impl VerifyingKey {
     /// [`crate::Error::InputTooLarge`] past 64 KB; the `ERR_KEY_*` errors of
     /// the input's format.
     pub fn from_text(text: &str) -> Result<Self> {
-        if text.len() > crate::key_file::MAX_KEY_JSON {
-            return Err(crate::Error::InputTooLarge {
-                what: "key",
-                limit: crate::key_file::MAX_KEY_JSON,
-            });
-        }
+        crate::key_file::check_size(text)?;
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
         if trimmed.starts_with('{') {
             return Self::from_key_file(&KeyFile::from_json_public(text)?);

@@ -196,6 +196,14 @@ impl KeyHandle {
     }
 }
 
+/// A flow name the token bindings do not know (JS passes it through).
+fn unknown_flow(flow: &str) -> Error {
+    Error::OptionInvalid(alloc::format!(
+        "unknown token flow \"{}\"",
+        crate::text::one_line(flow, 20)
+    ))
+}
+
 /// The finished JWT: the signing input, a dot, the base64url signature.
 #[wasm_bindgen(js_name = finishJwt)]
 pub fn finish_jwt(signing_input: String, signature: &[u8]) -> String {
@@ -397,12 +405,7 @@ pub fn build_token_request(
             &credential,
             &exchange::IbmProfile::from_id_or_crn(profile.as_deref()),
         ),
-        _ => {
-            return Err(to_js(&Error::OptionInvalid(alloc::format!(
-                "unknown token flow \"{}\"",
-                crate::text::one_line(flow, 20)
-            ))))
-        }
+        _ => return Err(to_js(&unknown_flow(flow))),
     };
     Ok(request_to_js(&request))
 }
@@ -418,10 +421,7 @@ pub fn parse_token_response(flow: &str, status: u16, body: &str, now: f64) -> Js
         "ec2" => exchange::parse_ec2_response(status, body, now),
         "ibm-instance" => exchange::parse_ibm_instance_token_response(status, body, now),
         "ibm-iam" => exchange::parse_ibm_iam_token_response(status, body, now),
-        _ => Err(Error::OptionInvalid(alloc::format!(
-            "unknown token flow \"{}\"",
-            crate::text::one_line(flow, 20)
-        ))),
+        _ => Err(unknown_flow(flow)),
     })
 }
 

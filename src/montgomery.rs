@@ -301,16 +301,18 @@ fn shift_down(low: u64, high: u64) -> u64 {
 
 /// Σ x[i]·y[i] over the shorter length; each product is below 2^56 and at
 /// most [`MAX_LIMBS`] are summed, so the `u64` does not overflow.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
-fn dot(x: &[u32], y: &[u32]) -> u64 {
+fn scalar_dot(x: &[u32], y: &[u32]) -> u64 {
     x.iter()
         .zip(y)
         .map(|(&a, &b)| u64::from(a) * u64::from(b))
         .sum()
 }
 
-/// Σ x[i]·y[i] over the shorter length, four products at a time: each
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use scalar_dot as dot;
+
+/// [`scalar_dot`], four products at a time: each
 /// `u64x2_extmul` multiplies two pairs of 32-bit lanes into 64-bit lanes
 /// (one `pmuludq` on x86), which is 1.5× faster per signature than the
 /// scalar loop (BENCHMARKS.md). Same bound as the scalar version.
@@ -337,12 +339,7 @@ fn dot(x: &[u32], y: &[u32]) -> u64 {
         acc = i64x2_add(acc, u64x2_extmul_low_u32x4(a, b));
         acc = i64x2_add(acc, u64x2_extmul_high_u32x4(a, b));
     }
-    let rest: u64 = x_rest
-        .iter()
-        .zip(y_rest)
-        .map(|(&a, &b)| u64::from(a) * u64::from(b))
-        .sum();
-    u64x2_extract_lane::<0>(acc) + u64x2_extract_lane::<1>(acc) + rest
+    u64x2_extract_lane::<0>(acc) + u64x2_extract_lane::<1>(acc) + scalar_dot(x_rest, y_rest)
 }
 
 /// Copies `table[index]` into `out`, reading every entry.

@@ -114,14 +114,14 @@ fn half<R: TryCryptoRng + ?Sized>(
     let p_minus_1 = Zeroizing::new(p.as_ref().wrapping_sub(BoxedUint::one()));
 
     // d + b·(p−1) < 2^(bits(p) + 128).
-    let b = Zeroizing::new(random(rng, BLINDING_BITS)?);
+    let b = Zeroizing::new(random(rng)?);
     let exponent_bits = d.bits_precision().max(p.bits_precision()) + BLINDING_BITS;
     let p_minus_1 = Zeroizing::new((&*p_minus_1).resize_unchecked(exponent_bits - BLINDING_BITS));
     let mut exponent = Zeroizing::new(p_minus_1.concatenating_mul(&*b));
     exponent.wrapping_add_assign(d);
 
     // p·g with g = 2s + 1 < 2^129.
-    let s = Zeroizing::new(random(rng, BLINDING_BITS)?);
+    let s = Zeroizing::new(random(rng)?);
     let mut g = Zeroizing::new((&*s).resize_unchecked(BLINDING_BITS + 1));
     g.shl_assign(1);
     g.wrapping_add_assign(BoxedUint::one());
@@ -138,9 +138,9 @@ fn half<R: TryCryptoRng + ?Sized>(
     Ok(powered.rem(p_nz))
 }
 
-/// A uniformly random integer of `bits` bits.
-fn random<R: TryCryptoRng + ?Sized>(rng: &mut R, bits: u32) -> Result<BoxedUint> {
+/// A uniformly random integer of [`BLINDING_BITS`] bits.
+fn random<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<BoxedUint> {
     let mut bytes = Zeroizing::new([0u8; (BLINDING_BITS / 8) as usize]);
     rng.try_fill_bytes(bytes.as_mut()).map_err(|_| Error::Rng)?;
-    BoxedUint::from_le_slice(bytes.as_ref(), bits).map_err(|_| Error::Crypto)
+    BoxedUint::from_le_slice(bytes.as_ref(), BLINDING_BITS).map_err(|_| Error::Crypto)
 }

@@ -11,15 +11,21 @@ function initialLang() {
   return asked === 'ru' || (!asked && navigator.language?.startsWith('ru')) ? 'ru' : 'en';
 }
 
+/** One line for an error: the core's message, or its Russian line (IAM's own words kept). */
+function describeError(error, lang) {
+  if (!error?.code) return String(error?.message ?? error);
+  const ru = lang === 'ru' ? ERRORS_RU[error.code] : undefined;
+  if (!ru) return `${error.message} (${error.code})`;
+  return error.code === 'ERR_IAM_REJECTED' ? `${ru} ${error.message} (${error.code})` : `${ru} (${error.code})`;
+}
+
 /**
  * The package could not start (an engine without WebAssembly SIMD, or a
  * .wasm that failed to load): say so at the top and disable the controls.
  */
 export function showLoadFailure(error) {
   const box = document.getElementById('load-error');
-  const ru = initialLang() === 'ru' ? ERRORS_RU[error?.code] : undefined;
-  const english = error?.code ? `${error.message} (${error.code})` : `iamjwt could not start: ${error?.message ?? error}`;
-  box.textContent = ru ? `${ru} (${error.code})` : english;
+  box.textContent = error?.code ? describeError(error, initialLang()) : `iamjwt could not start: ${error?.message ?? error}`;
   box.title = error?.message ?? '';
   box.hidden = false;
   for (const control of document.querySelectorAll('main button, main textarea, main input')) control.disabled = true;
@@ -52,13 +58,7 @@ export function startPage(api, env) {
 
   const t = (name, vars) => format(STRINGS[lang][name] ?? STRINGS.en[name] ?? name, vars);
   const show = (el, on = true) => { el.hidden = !on; };
-  /** One line for an error: the core's message, or its Russian line (IAM's own words kept). */
-  const describe = (error) => {
-    if (!error?.code) return String(error?.message ?? error);
-    const ru = lang === 'ru' ? ERRORS_RU[error.code] : undefined;
-    if (!ru) return `${error.message} (${error.code})`;
-    return error.code === 'ERR_IAM_REJECTED' ? `${ru} ${error.message} (${error.code})` : `${ru} (${error.code})`;
-  };
+  const describe = (error) => describeError(error, lang);
   const fail = (el, error) => {
     el.textContent = describe(error);
     el.title = error?.message ?? '';

@@ -19,7 +19,6 @@ pub mod exchange;
 pub mod jwt;
 pub mod key;
 pub mod key_file;
-pub mod montgomery;
 pub mod pem;
 mod private_op;
 pub mod ps256;
@@ -30,6 +29,8 @@ pub mod verifying_key;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+pub use iamjwt_arith::montgomery;
 
 pub use authorized_key::AuthorizedKey;
 pub use error::{Error, Result, ERROR_CODES};

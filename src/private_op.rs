@@ -1,6 +1,7 @@
 //! The RSA private operation (RSASP1, [RFC 8017 §5.2.1]) with the Chinese
 //! remainder theorem, blinded the way rsa 0.10 blinds it, on
-//! [`montgomery`](crate::montgomery)'s exponentiation.
+//! [`montgomery`](crate::montgomery)'s exponentiation (in the iamjwt-arith
+//! crate, `arith/`, compiled for speed).
 //!
 //! For each signature, with fresh randomness:
 //! - the base: `c·r^e mod n`, undone by `r⁻¹` at the end;
@@ -22,7 +23,7 @@ use rsa::PrivateKey;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::montgomery;
+use iamjwt_arith::{invert, montgomery};
 
 /// Random bits in each exponent and modulus blinding factor.
 const BLINDING_BITS: u32 = 128;
@@ -53,15 +54,14 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
     let (blinded, r_inv) = loop {
         let r = Zeroizing::new(BoxedUint::try_random_mod_vartime(rng, n).map_err(|_| Error::Rng)?);
         let inverse = |prime: &Odd<BoxedUint>| {
-            Zeroizing::new(r.rem(prime.as_nz_ref()))
-                .invert_odd_mod(prime)
-                .into_option()
+            invert::invert_odd_mod(&Zeroizing::new(r.rem(prime.as_nz_ref())), prime)
                 .map(Zeroizing::new)
         };
         if let (Some(inverse_p), Some(inverse_q)) = (inverse(p), inverse(q)) {
-            let r_form = Zeroizing::new(BoxedMontyForm::new((*r).clone(), key.n_params()));
-            let r_e_form = Zeroizing::new(r_form.pow_bounded_exp(key.e(), key.e().bit_width()));
-            let r_e = Zeroizing::new(r_e_form.retrieve());
+            let r_e = Zeroizing::new(
+                montgomery::pow_public(&r, key.e(), key.n_params().modulus())
+                    .unwrap_or_else(|| public_pow_boxed(&r, key)),
+            );
             let r_inv = crt(&inverse_p, &inverse_q, q, qinv, bits);
             break (Zeroizing::new(c.mul_mod(&r_e, n)), r_inv);
         }
@@ -79,6 +79,14 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
         return Err(Error::Crypto);
     }
     Ok(signature)
+}
+
+/// `r^e mod n` by crypto-bigint, for moduli past the kernel's
+/// [`montgomery::MAX_LIMBS`] (over 7140 bits).
+fn public_pow_boxed(r: &BoxedUint, key: &PrivateKey) -> BoxedUint {
+    let form = Zeroizing::new(BoxedMontyForm::new(r.clone(), key.n_params()));
+    let powered = Zeroizing::new(form.pow_bounded_exp(key.e(), key.e().bit_width()));
+    powered.retrieve()
 }
 
 /// The integer below `n = p·q` that is `mp` modulo p and `mq` modulo q

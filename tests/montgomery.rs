@@ -1,9 +1,11 @@
-//! The Montgomery exponentiation (src/montgomery.rs) against crypto-bigint's
-//! own, on seeded random moduli, bases and exponents of many sizes, and the
-//! PS256 signer built on it against rsa's verifier.
+//! The arithmetic of iamjwt-arith (arith/: the Montgomery exponentiations
+//! and the inversion) against crypto-bigint's own, on seeded random moduli,
+//! bases and exponents of many sizes, and the PS256 signer built on it
+//! against rsa's verifier.
 mod common;
 
-use iamjwt::montgomery::{pow_mod, MAX_LIMBS};
+use iamjwt::montgomery::{pow_mod, pow_public, MAX_LIMBS};
+use iamjwt_arith::invert::invert_odd_mod;
 use rsa::traits::PublicKeyParts;
 use rsa::BoxedUint;
 use rsa::{pss, signature::Verifier};
@@ -87,6 +89,99 @@ fn matches_crypto_bigint_on_random_inputs() {
         }
     }
     assert_eq!(cases, 16 * 4 * 5 * 2);
+}
+
+#[test]
+fn pow_public_matches_crypto_bigint() {
+    let mut s = Stream(0x05ee_d0fe);
+    let mut cases = 0;
+    // Up to the largest modulus the kernel takes (255 limbs of 28 bits,
+    // less the two bits of headroom).
+    for modulus_bits in [2u32, 28, 29, 65, 1024, 2048, 3000, 4096, 28 * 255 - 2] {
+        let precision = modulus_bits.next_multiple_of(64);
+        let m = s.odd(modulus_bits, precision);
+        let odd = crypto_bigint::Odd::new(m.clone()).unwrap();
+        let bases = [
+            BoxedUint::zero_with_precision(precision),
+            s.uint(modulus_bits.saturating_sub(1).max(1), precision),
+            m.clone(),
+            s.uint(2 * precision, 2 * precision),
+        ];
+        for base in &bases {
+            let exponents = [
+                BoxedUint::zero_with_precision(64),
+                BoxedUint::one(),
+                BoxedUint::from(3u64),
+                BoxedUint::from(65537u64),
+                s.uint(64, 64),
+                s.uint(200, 256),
+            ];
+            for e in &exponents {
+                assert_eq!(
+                    pow_public(base, e, &odd).unwrap(),
+                    reference(base, e, &m),
+                    "modulus {modulus_bits} bits, exponent {e}"
+                );
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(cases, 9 * 4 * 6);
+    let too_big = crypto_bigint::Odd::new(s.odd(28 * 255 - 1, 7168)).unwrap();
+    assert!(pow_public(&BoxedUint::one(), &BoxedUint::from(3u64), &too_big).is_none());
+}
+
+#[test]
+fn invert_matches_crypto_bigint_on_every_path() {
+    use crypto_bigint::{NonZero, Odd, Resize};
+    let mut s = Stream(0x010f_1e55);
+    // 1024 and 2048 bits of precision take the fixed-size paths (so do
+    // smaller precisions, widened), the others the boxed one; moduli
+    // shorter than their precision too.
+    for (modulus_bits, precision) in [
+        (61u32, 64u32),
+        (1000, 1024),
+        (1024, 1024),
+        (1153, 1216),
+        (2048, 2048),
+        (1500, 2048),
+        (2049, 2112),
+        (3072, 3072),
+    ] {
+        for _ in 0..4 {
+            let m = s.odd(modulus_bits, precision);
+            let odd = Odd::new(m.clone()).unwrap();
+            let x = s
+                .uint(precision + 64, precision + 64)
+                .rem_vartime(&NonZero::new(m.resize_unchecked(precision + 64)).unwrap())
+                .resize_unchecked(precision);
+            let got = invert_odd_mod(&x, &odd);
+            let want = x.invert_odd_mod(&odd).into_option();
+            assert_eq!(got, want, "modulus {modulus_bits} bits in {precision}");
+            if let Some(inverse) = got {
+                assert_eq!(inverse.bits_precision(), precision);
+                assert_eq!(
+                    x.mul_mod(&inverse, odd.as_nz_ref()),
+                    BoxedUint::one_with_precision(precision)
+                );
+            }
+        }
+        // A shared factor: no inverse, on every path.
+        let three = BoxedUint::from(3u64).resize_unchecked(precision);
+        let m = s.odd(modulus_bits - 2, precision).wrapping_mul(&three);
+        let x = BoxedUint::from(6u64).resize_unchecked(precision);
+        assert_eq!(
+            invert_odd_mod(&x, &Odd::new(m).unwrap()),
+            None,
+            "{precision}"
+        );
+        // Zero has no inverse either.
+        let m = Odd::new(s.odd(modulus_bits, precision)).unwrap();
+        assert_eq!(
+            invert_odd_mod(&BoxedUint::zero_with_precision(precision), &m),
+            None
+        );
+    }
 }
 
 #[test]

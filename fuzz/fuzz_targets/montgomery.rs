@@ -1,4 +1,5 @@
-//! Differential: the core's Montgomery exponentiation against
+//! Differential: iamjwt-arith's exponentiations (`pow_mod` for secret
+//! exponents, `pow_public` for public ones) and inversion against
 //! crypto-bigint's on any odd modulus, base and exponent the bytes describe.
 //! A panic or a different answer is a crash.
 #![no_main]
@@ -33,10 +34,16 @@ fuzz_target!(|data: &[u8]| {
         .resize_unchecked(wide)
         .rem_vartime(&NonZero::new((&m).resize_unchecked(wide)).unwrap())
         .resize_unchecked(precision);
+    let inverse = iamjwt_arith::invert::invert_odd_mod(&reduced, &odd);
+    assert_eq!(inverse, reduced.invert_odd_mod(&odd).into_option(), "m={m} x={reduced}");
+
+    let public = iamjwt::montgomery::pow_public(&base, &e, &odd);
     let params = BoxedMontyParams::new(odd);
     let want = BoxedMontyForm::new(reduced, &params).pow(&e).retrieve();
     match got {
         Some(got) => assert_eq!(got, want, "m={m} e={e} base={base} bound={bound}"),
         None => assert!(bound.div_ceil(28) as usize + 1 > iamjwt::montgomery::MAX_LIMBS),
     }
+    // Moduli here are at most 2040 bits, which the kernel always takes.
+    assert_eq!(public, Some(want), "pow_public m={m} e={e} base={base}");
 });

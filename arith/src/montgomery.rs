@@ -63,31 +63,17 @@ pub fn pow_mod(
     modulus: &Odd<BoxedUint>,
     modulus_bits: u32,
 ) -> Option<BoxedUint> {
-    // R = 2^(28·n) > 4·modulus.
-    let n = usize::try_from(modulus_bits.checked_add(2)?.div_ceil(LIMB_BITS)).ok()?;
-    if n > MAX_LIMBS || modulus.as_ref().bit_width() > modulus_bits {
-        return None;
-    }
-    let r_bits = LIMB_BITS * u32::try_from(n).ok()?;
-    let nz = modulus.as_nz_ref();
-
-    // x·R mod m and R mod m, by crypto-bigint's constant-time remainder.
-    let mut wide = Zeroizing::new(base.resize_unchecked(base.bits_precision() + r_bits));
-    wide.shl_assign(r_bits);
-    let x_mont = Zeroizing::new(wide.rem(nz));
-    let one_mont = Zeroizing::new(
-        BoxedUint::one_with_precision(r_bits + 1)
-            .shl(r_bits)
-            .rem(nz),
-    );
-
-    let m = Modulus::new(modulus.as_ref(), n);
-    let x = to_limbs(&x_mont, n);
-    let mut work = Work::new(n);
+    let Start {
+        m,
+        x,
+        one,
+        mut work,
+    } = Start::new(base, modulus, modulus_bits)?;
+    let n = m.n();
 
     // table[i] = x^i in Montgomery form, each below 2m.
     let mut table = Zeroizing::new(vec![0u32; TABLE * n]);
-    table[..n].copy_from_slice(&to_limbs(&one_mont, n));
+    table[..n].copy_from_slice(&one);
     for i in 1..TABLE {
         let (done, rest) = table.split_at_mut(i * n);
         m.mul::<0>(&done[(i - 1) * n..], &x, &mut rest[..n], &mut work);
@@ -104,14 +90,77 @@ pub fn pow_mod(
         78 => ladder::<78>(&m, &table, exponent, top, &mut acc, &mut work),
         _ => ladder::<0>(&m, &table, exponent, top, &mut acc, &mut work),
     }
+    Some(m.finish(&acc, &mut work, modulus.as_ref().bits_precision()))
+}
 
-    // Out of Montgomery form: acc·1·R⁻¹, which is at most m.
-    let mut one = Zeroizing::new(vec![0u32; n]);
-    one[0] = 1;
-    let mut tmp = Zeroizing::new(vec![0u32; n]);
-    m.mul::<0>(&acc, &one, &mut tmp, &mut work);
-    m.reduce_once(&mut tmp);
-    Some(from_limbs(&tmp, modulus.as_ref().bits_precision()))
+/// `base^exponent mod modulus` for a **public** exponent, such as an RSA
+/// key's `e`: left-to-right square-and-multiply, whose steps follow the
+/// exponent's bits (so its time reveals the exponent, and nothing else).
+/// The base may be secret: each step is the same constant-time product as
+/// in [`pow_mod`]. For `e = 65537` that is 16 squarings and one product,
+/// where [`pow_mod`]'s windows would take about 50.
+///
+/// Returns `None` when the modulus needs more than [`MAX_LIMBS`] limbs.
+#[must_use]
+pub fn pow_public(
+    base: &BoxedUint,
+    exponent: &BoxedUint,
+    modulus: &Odd<BoxedUint>,
+) -> Option<BoxedUint> {
+    let Start {
+        m,
+        x,
+        one,
+        mut work,
+    } = Start::new(base, modulus, modulus.as_ref().bit_width_vartime())?;
+    let mut acc = Zeroizing::new(one.to_vec());
+    let mut tmp = Zeroizing::new(vec![0u32; m.n()]);
+    for i in (0..exponent.bit_width_vartime()).rev() {
+        m.square::<0>(&acc, &mut tmp, &mut work);
+        acc.copy_from_slice(&tmp);
+        if exponent.bit_vartime(i) {
+            m.mul::<0>(&acc, &x, &mut tmp, &mut work);
+            acc.copy_from_slice(&tmp);
+        }
+    }
+    Some(m.finish(&acc, &mut work, modulus.as_ref().bits_precision()))
+}
+
+/// What both exponentiations start from: the modulus in limbs, the base
+/// `x·R mod m` and `1·R mod m` in Montgomery form, and scratch space.
+struct Start {
+    m: Modulus,
+    x: Zeroizing<Vec<u32>>,
+    one: Zeroizing<Vec<u32>>,
+    work: Work,
+}
+
+impl Start {
+    fn new(base: &BoxedUint, modulus: &Odd<BoxedUint>, modulus_bits: u32) -> Option<Self> {
+        // R = 2^(28·n) > 4·modulus.
+        let n = usize::try_from(modulus_bits.checked_add(2)?.div_ceil(LIMB_BITS)).ok()?;
+        if n > MAX_LIMBS || modulus.as_ref().bit_width() > modulus_bits {
+            return None;
+        }
+        let r_bits = LIMB_BITS * u32::try_from(n).ok()?;
+        let nz = modulus.as_nz_ref();
+
+        // x·R mod m and R mod m, by crypto-bigint's constant-time remainder.
+        let mut wide = Zeroizing::new(base.resize_unchecked(base.bits_precision() + r_bits));
+        wide.shl_assign(r_bits);
+        let x_mont = Zeroizing::new(wide.rem(nz));
+        let one_mont = Zeroizing::new(
+            BoxedUint::one_with_precision(r_bits + 1)
+                .shl(r_bits)
+                .rem(nz),
+        );
+        Some(Start {
+            m: Modulus::new(modulus.as_ref(), n),
+            x: to_limbs(&x_mont, n),
+            one: to_limbs(&one_mont, n),
+            work: Work::new(n),
+        })
+    }
 }
 
 /// The fixed windows below `top`, from the most significant: five
@@ -264,6 +313,18 @@ impl Modulus {
         }
         // The value is below 2m < R, so the last carry fits one limb.
         out[n - 1] = (carry as u32) & MASK;
+    }
+
+    /// `acc` out of Montgomery form: `acc·1·R⁻¹`, which is at most m, then
+    /// reduced below m, as an integer of `bits_precision` bits.
+    fn finish(&self, acc: &[u32], work: &mut Work, bits_precision: u32) -> BoxedUint {
+        let n = self.n();
+        let mut one = Zeroizing::new(vec![0u32; n]);
+        one[0] = 1;
+        let mut tmp = Zeroizing::new(vec![0u32; n]);
+        self.mul::<0>(acc, &one, &mut tmp, work);
+        self.reduce_once(&mut tmp);
+        from_limbs(&tmp, bits_precision)
     }
 
     /// `a -= m` when `a ≥ m`, by a masked subtraction.

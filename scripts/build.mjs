@@ -4,6 +4,7 @@
 // Skips the work when pkg/ is newer than every input.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -29,8 +30,18 @@ if (!process.argv.includes('--force') && existsSync(stamp) && statSync(stamp).mt
   process.exit(0);
 }
 
+// Panic locations name source files. Dependencies' paths would carry this
+// machine's Cargo home (its user name among them): strip everything up to
+// the crate's own directory (`crypto-bigint-0.7.11/src/...`). The flags are
+// added to .cargo/config.toml's, not put in their place.
+const registry = join(process.env.CARGO_HOME || join(homedir(), '.cargo'), 'registry/src');
+const remaps = existsSync(registry)
+  ? readdirSync(registry).map((index) => `--remap-path-prefix=${join(registry, index)}/=`)
+  : [];
+const rustflags = `target.wasm32-unknown-unknown.rustflags=${JSON.stringify(remaps)}`;
+
 say('cargo build (wasm32, release)');
-run('cargo', ['rustc', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--crate-type', 'cdylib', '--quiet']);
+run('cargo', ['rustc', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--crate-type', 'cdylib', '--quiet', '--config', rustflags]);
 
 say('wasm-bindgen --target web');
 run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/iamjwt.wasm', '--target', 'web', '--out-dir', 'pkg', '--weak-refs']);

@@ -32,12 +32,13 @@ if (!process.argv.includes('--force') && existsSync(stamp) && statSync(stamp).mt
 
 // Panic locations name source files. Dependencies' paths would carry this
 // machine's Cargo home (its user name among them): strip everything up to
-// the crate's own directory (`crypto-bigint-0.7.11/src/...`). The flags are
-// added to .cargo/config.toml's, not put in their place.
+// the crate's own directory (`crypto-bigint-0.7.11/src/...`), or at least up
+// to the registry's index directory when none is unpacked yet (rustc applies
+// the last matching prefix). The flags are added to .cargo/config.toml's,
+// not put in their place.
 const registry = join(process.env.CARGO_HOME || join(homedir(), '.cargo'), 'registry/src');
-const remaps = existsSync(registry)
-  ? readdirSync(registry).map((index) => `--remap-path-prefix=${join(registry, index)}/=`)
-  : [];
+const indexes = existsSync(registry) ? readdirSync(registry) : [];
+const remaps = [registry, ...indexes.map((index) => join(registry, index))].map((dir) => `--remap-path-prefix=${dir}/=`);
 const rustflags = `target.wasm32-unknown-unknown.rustflags=${JSON.stringify(remaps)}`;
 
 say('cargo build (wasm32, release)');

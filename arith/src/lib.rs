@@ -4,8 +4,8 @@
 //! optimisation level per crate, not per module. iamjwt's WebAssembly is
 //! compiled for size (`opt-level = "z"`), which keeps the `.wasm` small, and
 //! this crate for speed (`opt-level = 3`), because at "z" the
-//! exponentiation alone is several times slower. Generic code runs at the
-//! level of the crate that instantiates it, so the fixed-size crypto-bigint
+//! exponentiation alone is several times slower. Generic code is compiled at
+//! the level of the crate that instantiates it, so the fixed-size crypto-bigint
 //! code used here (the inversions) is fast too.
 //!
 //! - [`montgomery`]: constant-time modular exponentiation on 28-bit limbs,

@@ -33,18 +33,21 @@ test('the JS error codes and the TypeScript union list exactly the core codes, p
   assert.deepEqual(union.sort(), [...ERROR_CODES].sort());
 });
 
-// The Montgomery kernel as built for wasm (SIMD column sums, constant-bound
-// code for RSA-2048 and RSA-4096, the general path for 8192): many
+// The arithmetic as built for wasm (arith/: SIMD column sums, constant-bound
+// code for RSA-2048 and RSA-4096, the general path for the other sizes;
+// fixed-size inversions up to 2048-bit primes, boxed past them): many
 // signatures, each checked by node:crypto. The core also checks each one
-// with rsa's public operation before returning it.
-test('the wasm engine signs at 2048, 4096 and 8192 bits; node:crypto verifies every signature', async () => {
+// with a public operation of its own before returning it.
+test('the wasm engine signs at 2048, 2049, 3000, 4096 and 8192 bits; node:crypto verifies every signature', async () => {
   const { parseKey, signJwt } = await import('../../js/node.mjs');
   const { createPrivateKey, createPublicKey } = await import('node:crypto');
-  const pem8192 = readFileSync(`${root}tests/fixtures/keys/rsa8192.pem`, 'utf8');
+  const pem = (bits) => readFileSync(`${root}tests/fixtures/keys/rsa${bits}.pem`, 'utf8');
   const keys = [
     [JSON.parse(readFileSync(`${root}tests/fixtures/key-2048.json`, 'utf8')), 100],
+    [{ id: 'k2049', service_account_id: 'sa2049', private_key: pem(2049) }, 10],
+    [{ id: 'k3000', service_account_id: 'sa3000', private_key: pem(3000) }, 5],
     [JSON.parse(readFileSync(`${root}tests/fixtures/key-4096.json`, 'utf8')), 10],
-    [{ id: 'k8192', service_account_id: 'sa8192', private_key: pem8192 }, 2],
+    [{ id: 'k8192', service_account_id: 'sa8192', private_key: pem(8192) }, 2],
   ];
   for (const [file, count] of keys) {
     const publicPem = createPublicKey(createPrivateKey(file.private_key.replace(/^PLEASE.*\n/, ''))).export({ type: 'spki', format: 'pem' });

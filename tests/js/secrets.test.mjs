@@ -14,22 +14,28 @@ import { fixture, root, secretRuns } from './helpers.mjs';
 const wasm = initSync({ module: new Uint8Array() });
 const KEY = fixture('key-2048.json');
 const PEM = fixture('keys/rsa2048.pem');
-const jwk = createPrivateKey(PEM).export({ format: 'jwk' });
-const SECRET_NUMBERS = Object.fromEntries(['d', 'p', 'q', 'dp', 'dq', 'qi'].map((k) => [k, Buffer.from(jwk[k], 'base64url')]));
-const RUNS = secretRuns(PEM);
+
+/** A key's private numbers (JWK d, p, q, dp, dq, qi) and its PEM text in 16-byte runs. */
+function secretsOf(pem) {
+  const jwk = createPrivateKey(pem).export({ format: 'jwk' });
+  const numbers = Object.fromEntries(['d', 'p', 'q', 'dp', 'dq', 'qi'].map((k) => [k, Buffer.from(jwk[k], 'base64url')]));
+  return { numbers, runs: secretRuns(pem) };
+}
+const SECRETS = secretsOf(PEM);
+const RUNS = SECRETS.runs;
 
 /** Every 16-byte run of each private number, big-endian (DER) and little-endian (limbs), and of the PEM text. */
-function leftovers() {
+function leftovers({ numbers, runs } = SECRETS) {
   const memory = Buffer.from(wasm.memory.buffer);
   const found = [];
-  for (const [name, be] of Object.entries(SECRET_NUMBERS)) {
+  for (const [name, be] of Object.entries(numbers)) {
     const le = Buffer.from(be).reverse();
     for (let i = 0; i + 16 <= be.length; i += 8) {
       if (memory.indexOf(be.subarray(i, i + 16)) >= 0) found.push(`${name}[${i}] big-endian`);
       if (memory.indexOf(le.subarray(i, i + 16)) >= 0) found.push(`${name}[${i}] little-endian`);
     }
   }
-  for (const run of RUNS) if (memory.indexOf(run) >= 0) found.push(`PEM text ${run}`);
+  for (const run of runs) if (memory.indexOf(run) >= 0) found.push(`PEM text ${run}`);
   return found;
 }
 
@@ -46,6 +52,18 @@ test('after free, nothing of the private key is left in wasm memory', () => {
     key.free();
     assert.deepEqual(leftovers(), [], engine);
   }
+});
+
+test('an RSA-4096 key (2048-bit primes: the other fixed-size inversion) leaves nothing either', () => {
+  const json = fixture('key-4096.json');
+  const secrets = secretsOf(JSON.parse(json).private_key.replace(/^PLEASE.*\n/, ''));
+  const key = iamjwt.parseKey(json);
+  assert.ok(leftovers(secrets).length > 20);
+  for (let i = 0; i < 3; i += 1) iamjwt.signJwt(key, { engine: 'wasm' });
+  key.free();
+  assert.deepEqual(leftovers(secrets), []);
+  iamjwt.signJwt(json, { engine: 'wasm' });
+  assert.deepEqual(leftovers(secrets), []);
 });
 
 test('calls that touch a key leave nothing behind when they return', () => {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import * as jose from 'jose';
 import * as iamjwt from '../js/node.mjs';
 
@@ -154,6 +154,8 @@ function sizes() {
   return {
     wasm: wasm.length,
     wasmGzip: gzipSync(wasm, { level: 9 }).length,
+    // What a web server with brotli at its highest level would send.
+    wasmBrotli: brotliCompressSync(wasm, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length,
     tarball: packed.size,
     unpacked: packed.unpackedSize,
     files: packed.entryCount,
@@ -260,7 +262,7 @@ out('## Size');
 out();
 out('| what | size |');
 out('|---|---:|');
-out(`| \`pkg/iamjwt_bg.wasm\` | ${(size.wasm / 1024).toFixed(0)} KiB raw, ${(size.wasmGzip / 1024).toFixed(0)} KiB gzip -9 |`);
+out(`| \`pkg/iamjwt_bg.wasm\` | ${(size.wasm / 1024).toFixed(0)} KiB raw, ${(size.wasmGzip / 1024).toFixed(0)} KiB gzip -9, ${(size.wasmBrotli / 1024).toFixed(0)} KiB brotli -q 11 |`);
 out(`| \`npm pack\` tarball | ${(size.tarball / 1024).toFixed(0)} KiB packed, ${(size.unpacked / 1024).toFixed(0)} KiB unpacked, ${size.files} files |`);
 out(`| runtime dependencies | ${size.runtimeDeps} |`);
 out();

@@ -1,4 +1,4 @@
-// Node entry (ESM; bundled into pkg/node.cjs for require). Loads the one
+// Node entry (ESM; js/node.cjs hands it to require()). Loads the one
 // .wasm synchronously from the package, then exposes the shared API.
 import './load-node.mjs';
 

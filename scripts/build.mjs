@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Builds pkg/: the Rust core for wasm32, wasm-bindgen's `web` glue, wasm-opt
-// from npm's binaryen, the CJS bundle for require(), and the CJS types.
+// Builds pkg/: the Rust core for wasm32, wasm-bindgen's `web` glue, and
+// wasm-opt from npm's binaryen. (require() loads the ES module entry through
+// js/node.cjs; there is no separate CommonJS build.)
 // Skips the work when pkg/ is newer than every input.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,15 +54,6 @@ run(join(root, 'node_modules/.bin/wasm-opt'), [
   '--enable-bulk-memory', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
   '--enable-sign-ext', '--enable-reference-types', '--enable-multivalue', '--enable-simd',
 ]);
-
-say('esbuild: pkg/node.cjs for require()');
-run(join(root, 'node_modules/.bin/esbuild'), [
-  'js/node.mjs', '--bundle', '--platform=node', '--format=cjs', '--target=node18',
-  '--outfile=pkg/node.cjs', '--log-level=warning',
-  '--define:import.meta.url=__iamjwt_url',
-  '--banner:js=const __iamjwt_url = require("node:url").pathToFileURL(__filename).href;',
-]);
-copyFileSync(join(root, 'js/index.d.ts'), join(root, 'pkg/index.d.cts'));
 
 writeFileSync(stamp, new Date().toISOString() + '\n');
 say(`done: pkg/iamjwt_bg.wasm ${statSync(join(root, 'pkg/iamjwt_bg.wasm')).size} bytes`);

@@ -199,11 +199,17 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
   });
 }
 
-test('both Node entries refuse an engine without WebAssembly SIMD with ERR_UNSUPPORTED_PLATFORM', async () => {
+test('require() hands back the ES module entry itself: one module, one .wasm, one IamJwtError', async () => {
+  const { createRequire } = await import('node:module');
+  const required = createRequire(import.meta.url)('../../js/node.cjs');
+  assert.equal(required, entries['node (js/node.mjs)']);
+});
+
+test('import and require refuse an engine without WebAssembly SIMD with ERR_UNSUPPORTED_PLATFORM', async () => {
   const { spawnSync } = await import('node:child_process');
   const script = {
-    esm: `import('${root}js/node.mjs').then(() => console.log('loaded'), (e) => console.log(e.name, e.code, e.message))`,
-    cjs: `try { require('${root}pkg/node.cjs'); console.log('loaded') } catch (e) { console.log(e.name, e.code, e.message) }`,
+    import: `import('${root}js/node.mjs').then(() => console.log('loaded'), (e) => console.log(e.name, e.code, e.message))`,
+    require: `try { require('${root}js/node.cjs'); console.log('loaded') } catch (e) { console.log(e.name, e.code, e.message) }`,
   };
   for (const [entry, code] of Object.entries(script)) {
     const r = spawnSync(process.execPath, ['-e', code], {
@@ -212,4 +218,14 @@ test('both Node entries refuse an engine without WebAssembly SIMD with ERR_UNSUP
     });
     assert.match(r.stdout, /^IamJwtError ERR_UNSUPPORTED_PLATFORM this JavaScript engine lacks WebAssembly SIMD/, `${entry}: ${r.stdout}${r.stderr}`);
   }
+});
+
+test('require() on a Node that cannot require() ES modules says which Node it needs', async () => {
+  const { spawnSync } = await import('node:child_process');
+  // --no-experimental-require-module makes this Node behave like Node 18,
+  // 20.0–20.18 and 22.0–22.11.
+  const r = spawnSync(process.execPath, ['--no-experimental-require-module', '-e',
+    `try { require('${root}js/node.cjs'); console.log('loaded') } catch (e) { console.log(e.code, e.cause.code, e.message) }`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ERR_UNSUPPORTED_PLATFORM ERR_REQUIRE_ESM require\('iamjwt'\) needs Node 20\.19, 22\.12 or later, .* this is Node \d+\.\d+\.\d+\. Update Node, or load iamjwt with import/);
 });

@@ -1,7 +1,7 @@
 // The package as users get it: `npm pack`, installed into a scratch project,
 // used through import, require and the bin.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ before(() => {
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test('the tarball holds the built package and nothing else', () => {
-  for (const f of ['package.json', 'pkg/iamjwt_bg.wasm', 'pkg/iamjwt.js', 'pkg/node.cjs', 'js/node.mjs', 'js/browser.mjs', 'js/cli.mjs', 'js/index.d.ts']) {
+  for (const f of ['package.json', 'pkg/iamjwt_bg.wasm', 'pkg/iamjwt.js', 'js/node.mjs', 'js/node.cjs', 'js/node.d.cts', 'js/browser.mjs', 'js/cli.mjs', 'js/index.d.ts']) {
     assert.ok(files.includes(f), `${f} is packed`);
   }
   assert.ok(!files.some((f) => /^(src|tests|target|node_modules)\//.test(f)), files.join(', '));
@@ -45,12 +45,14 @@ test('import works in the installed package', () => {
   assert.ok(nodeCryptoVerifies(out, PUBLIC));
 });
 
-test('require works in the installed package', () => {
-  const out = node(['-e', `
+test('require works in the installed package, without a warning', () => {
+  const r = spawnSync(process.execPath, ['-e', `
     const { signJwt, IamJwtError } = require('iamjwt');
     try { signJwt('{}'); } catch (e) { if (!(e instanceof IamJwtError) || e.code !== 'ERR_KEY_FIELD_MISSING') throw e; }
-    process.stdout.write(signJwt(require(${JSON.stringify(fixturePath('key-2048.json'))})));`], join(scratch, 'app'));
-  assert.ok(nodeCryptoVerifies(out, PUBLIC));
+    process.stdout.write(signJwt(require(${JSON.stringify(fixturePath('key-2048.json'))})));`], { cwd: join(scratch, 'app'), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'nothing on stderr (no ExperimentalWarning for require() of the ES module)');
+  assert.ok(nodeCryptoVerifies(r.stdout, PUBLIC));
 });
 
 test('the bin works in the installed package', () => {

@@ -25,10 +25,11 @@
 
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::vec;
 use alloc::vec::Vec;
-use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
+use crate::json::{self, Value};
 use crate::jwt::{self, VerifyOptions};
 use crate::key_file::KeyFile;
 use crate::time::format_rfc3339;
@@ -97,10 +98,13 @@ impl Emulator {
         match self.check(body, now) {
             Ok(()) => HttpResponse {
                 status: 200,
-                body: json!({
-                    "iamToken": new_token,
-                    "expiresAt": format_rfc3339(now.saturating_add(TOKEN_LIFETIME)),
-                })
+                body: Value::object([
+                    ("iamToken", new_token.into()),
+                    (
+                        "expiresAt",
+                        format_rfc3339(now.saturating_add(TOKEN_LIFETIME)).into(),
+                    ),
+                ])
                 .to_string(),
             },
             Err((status, grpc, message)) => error_response(status, grpc, &message, request_id),
@@ -110,7 +114,7 @@ impl Emulator {
     fn check(&self, body: &str, now: u64) -> core::result::Result<(), (u16, i64, String)> {
         let invalid = |m: &str| (400, 3, m.to_string());
         let request: Value =
-            serde_json::from_str(body).map_err(|_| invalid("the request body is not JSON"))?;
+            json::from_str(body).map_err(|_| invalid("the request body is not JSON"))?;
         if request.get("yandexPassportOauthToken").is_some() {
             return Err(invalid(
                 "the emulator exchanges JWTs only, not OAuth tokens",
@@ -152,14 +156,18 @@ impl Emulator {
 fn error_response(status: u16, grpc_code: i64, message: &str, request_id: &str) -> HttpResponse {
     HttpResponse {
         status,
-        body: json!({
-            "code": grpc_code,
-            "message": message,
-            "details": [{
-                "@type": "type.googleapis.com/google.rpc.RequestInfo",
-                "requestId": request_id,
-            }],
-        })
+        body: Value::object([
+            ("code", grpc_code.into()),
+            ("message", message.into()),
+            (
+                "details",
+                vec![Value::object([
+                    ("@type", "type.googleapis.com/google.rpc.RequestInfo".into()),
+                    ("requestId", request_id.into()),
+                ])]
+                .into(),
+            ),
+        ])
         .to_string(),
     }
 }

@@ -30,12 +30,12 @@
 //! # Ok::<(), iamjwt::Error>(())
 //! ```
 
+use crate::json::{self, Map, Value};
 use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
-use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
 use crate::jwt::DEFAULT_AUDIENCE;
@@ -140,14 +140,17 @@ fn base(url: Option<&str>) -> &str {
 /// `POST {endpoint}` with `{"jwt": …}`; the endpoint defaults to
 /// [`DEFAULT_ENDPOINT`].
 pub fn jwt_request(jwt: &str, endpoint: Option<&str>) -> HttpRequest {
-    json_post(endpoint.unwrap_or(DEFAULT_ENDPOINT), &json!({ "jwt": jwt }))
+    json_post(
+        endpoint.unwrap_or(DEFAULT_ENDPOINT),
+        &Value::object([("jwt", jwt.into())]),
+    )
 }
 
 /// `POST {endpoint}` with `{"yandexPassportOauthToken": …}`.
 pub fn oauth_request(oauth_token: &str, endpoint: Option<&str>) -> HttpRequest {
     json_post(
         endpoint.unwrap_or(DEFAULT_ENDPOINT),
-        &json!({ "yandexPassportOauthToken": oauth_token.trim() }),
+        &Value::object([("yandexPassportOauthToken", oauth_token.trim().into())]),
     )
 }
 
@@ -190,8 +193,13 @@ pub fn ibm_instance_token_request(metadata_url: Option<&str>) -> HttpRequest {
             ("Accept", "application/json".to_string()),
             ("Content-Type", "application/json".to_string()),
         ],
-        body: Some(json!({ "expires_in": 3600 }).to_string()),
+        body: Some(r#"{"expires_in":3600}"#.to_string()),
     }
+}
+
+/// `{"trusted_profile":{"<field>":"<value>"}}`.
+fn trusted_profile(field: &str, value: &str) -> String {
+    Value::object([("trusted_profile", Value::object([(field, value.into())]))]).to_string()
 }
 
 /// IBM step 2: the IAM token for a trusted profile, with the instance
@@ -203,8 +211,8 @@ pub fn ibm_iam_token_request(
 ) -> HttpRequest {
     let body = match profile {
         IbmProfile::Default => None,
-        IbmProfile::Id(id) => Some(json!({ "trusted_profile": { "id": id } }).to_string()),
-        IbmProfile::Crn(crn) => Some(json!({ "trusted_profile": { "crn": crn } }).to_string()),
+        IbmProfile::Id(id) => Some(trusted_profile("id", id)),
+        IbmProfile::Crn(crn) => Some(trusted_profile("crn", crn)),
     };
     let mut headers = vec![
         ("Authorization", format!("Bearer {instance_token}")),
@@ -256,7 +264,7 @@ fn object(status: u16, body: &str, service: &'static str) -> Result<Map<String, 
             "{service} answered HTTP {status} with more than {MAX_RESPONSE_LEN} bytes"
         )));
     }
-    match serde_json::from_str::<Value>(body.trim()) {
+    match json::from_str(body.trim()) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(Error::ResponseInvalid(format!(
             "{service} answered HTTP {status} with JSON that is not an object"
@@ -445,7 +453,7 @@ fn metadata_object(status: u16, body: &str, service: &'static str) -> Result<Map
 /// A metadata service's error: IBM's `{"errors":[{"message"}]}`, or the
 /// status alone.
 fn metadata_error(status: u16, body: &str) -> Error {
-    let message = serde_json::from_str::<Value>(body).ok().and_then(|v| {
+    let message = json::from_str(body).ok().and_then(|v| {
         v.get("errors")
             .and_then(Value::as_array)
             .and_then(|e| e.first())

@@ -267,7 +267,7 @@ pub fn decode_jwt(token: &str) -> JsResult<JsValue> {
 fn decoded_to_js(decoded: &jwt::Decoded) -> JsValue {
     let object = js_sys::Object::new();
     for (name, part) in [("header", &decoded.header), ("payload", &decoded.payload)] {
-        let text = serde_json::to_string(part).unwrap_or_default();
+        let text = crate::json::object_to_string(part);
         let value = js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL);
         let _ = js_sys::Reflect::set(&object, &name.into(), &value);
     }

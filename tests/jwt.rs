@@ -63,8 +63,11 @@ fn ttl_and_audience_options() {
         })
         .unwrap();
     let payload = jwt::decode(&token).unwrap().payload;
-    assert_eq!(payload["exp"], json!(NOW + 600));
-    assert_eq!(payload["aud"], json!("http://127.0.0.1:8080/iam/v1/tokens"));
+    assert_eq!(payload["exp"].as_u64(), Some(NOW + 600));
+    assert_eq!(
+        payload["aud"].as_str(),
+        Some("http://127.0.0.1:8080/iam/v1/tokens")
+    );
     for ttl in [0, 3601, 86_400] {
         let err = key
             .sign_jwt(&SignOptions {
@@ -93,8 +96,8 @@ fn decode_shows_header_and_payload_without_checking() {
     let key = key_2048();
     let token = key.sign_jwt(&SignOptions::new(NOW)).unwrap();
     let decoded = jwt::decode(&token).unwrap();
-    assert_eq!(decoded.header["kid"], json!("ajetestkey2048000001"));
-    assert_eq!(decoded.payload["iat"], json!(NOW));
+    assert_eq!(decoded.header["kid"].as_str(), Some("ajetestkey2048000001"));
+    assert_eq!(decoded.payload["iat"].as_u64(), Some(NOW));
     assert_eq!(decoded.signature.len(), 256);
 }
 

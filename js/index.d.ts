@@ -199,9 +199,12 @@ export interface ServiceAccountOptions extends ExchangeOptions {
 /**
  * A cached token. Refreshed on the call path once within max(5 min, 10 % of
  * its life) of expiry; concurrent calls share one request; a failed refresh
- * returns the old token while it is still valid.
+ * returns the old token while it is still valid. The `*TokenSource`
+ * functions below make one; `new TokenSource(fetchToken)` gives the same
+ * caching to any other way of getting a token.
  */
-export interface TokenSource {
+export class TokenSource {
+  constructor(fetchToken: () => Promise<TokenInfo>);
   getToken(): Promise<string>;
   getTokenInfo(): Promise<TokenInfo>;
 }

@@ -55,7 +55,7 @@ async function attempt(request, { fetch, signal, timeoutMs }) {
  * backoff and jitter (honouring Retry-After) within the retry budget.
  * Resolves to the last `{ status, body }`.
  */
-export async function send(request, options = {}) {
+async function send(request, options = {}) {
   const fetch = options.fetch ?? globalThis.fetch;
   if (typeof fetch !== 'function') throw new IamJwtError('ERR_OPTION_INVALID', 'no fetch: pass options.fetch');
   const retry = { ...RETRY, ...options.retry };

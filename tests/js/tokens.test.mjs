@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { startEmulator } from '../../js/emulator.mjs';
 import {
   exchangeJwt, exchangeOAuthToken, ibmTrustedProfileTokenSource, metadataTokenSource, oauthTokenSource,
-  parseKey, serviceAccountTokenSource, signJwt, IamJwtError,
+  parseKey, serviceAccountTokenSource, signJwt, IamJwtError, TokenSource,
 } from '../../js/node.mjs';
 import { fixture, fixturePath, root } from './helpers.mjs';
 
@@ -279,6 +279,24 @@ describe('faults', () => {
     assert.ok(tokens.every((t) => t === 't1.shared'));
     assert.equal(iam.requests.length, 1);
     await iam.close();
+  });
+
+  test('new TokenSource(fetchToken) caches any source the same way', async () => {
+    let calls = 0;
+    const hour = () => new Date(Date.now() + 3600_000);
+    const source = new TokenSource(async () => {
+      calls += 1;
+      await new Promise((r) => setTimeout(r, 20));
+      return { token: `own-${calls}`, expiresAt: calls === 1 ? new Date(Date.now() + 60_000) : hour() };
+    });
+    const first = await Promise.all([source.getToken(), source.getToken(), source.getToken()]);
+    assert.deepEqual(first, ['own-1', 'own-1', 'own-1'], 'concurrent calls share one fetch');
+    assert.equal(calls, 1);
+    assert.equal(await source.getToken(), 'own-2', 'a minute left: inside the margin, refreshed');
+    const info = await source.getTokenInfo();
+    assert.equal(info.token, 'own-2', 'an hour left: cached');
+    assert.ok(info.expiresAt instanceof Date);
+    assert.equal(calls, 2);
   });
 
   test('a token near expiry is refreshed on the next call; a fresh one is not', async () => {

@@ -351,14 +351,15 @@ struct JsRequest<'a> {
 }
 
 fn request_to_js(request: &exchange::HttpRequest) -> JsValue {
+    // Inserted, not collected: see json::Value::object.
+    let mut headers = alloc::collections::BTreeMap::new();
+    for (name, value) in &request.headers {
+        headers.insert(*name, value.as_str());
+    }
     to_object(&JsRequest {
         method: request.method,
         url: &request.url,
-        headers: request
-            .headers
-            .iter()
-            .map(|(n, v)| (*n, v.as_str()))
-            .collect(),
+        headers,
         body: request.body.as_deref(),
     })
 }

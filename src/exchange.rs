@@ -30,7 +30,6 @@
 //! # Ok::<(), iamjwt::Error>(())
 //! ```
 
-use crate::json::{self, Map, Value};
 use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -38,6 +37,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::error::{Error, Result};
+use crate::json::{self, Map, Value};
 use crate::jwt::DEFAULT_AUDIENCE;
 use crate::time::parse_rfc3339;
 

@@ -22,7 +22,6 @@
 //! [RFC 7519]: https://www.rfc-editor.org/rfc/rfc7519
 //! [RFC 7518 §3.5]: https://www.rfc-editor.org/rfc/rfc7518#section-3.5
 
-use crate::json::{self, Map, Value};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -32,6 +31,7 @@ use rsa::rand_core::TryCryptoRng;
 
 use crate::authorized_key::AuthorizedKey;
 use crate::error::{Error, Result};
+use crate::json::{self, Map, Value};
 use crate::ps256;
 use crate::verifying_key::VerifyingKey;
 

@@ -15,12 +15,12 @@
 //! <div class="warning">A key file is a secret: never log it, and never put
 //! the text of a parse error next to it.</div>
 
-use crate::json::{self, Map, Value};
 use alloc::format;
 use alloc::string::{String, ToString};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::json::{self, Map, Value};
 
 /// The largest key JSON accepted, in bytes. A real file is about 3–5 KB.
 pub const MAX_KEY_JSON: usize = 64 * 1024;

@@ -12,7 +12,10 @@ try {
 }
 if (api) {
   startPage(api, {
-    loadDemoKey: () => fetch(new URL('demo-key.json', import.meta.url)).then((r) => r.text()),
+    loadDemoKey: () => fetch(new URL('demo-key.json', import.meta.url)).then((r) => {
+      if (!r.ok) throw new Error(`the demo key could not be loaded (HTTP ${r.status})`);
+      return r.text();
+    }),
     // Written by `npm start`'s server to point the demo at its emulator; absent on a static host.
     loadConfig: () => fetch(new URL('config.json', import.meta.url)).then((r) => (r.ok ? r.json() : {})),
   });

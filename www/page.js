@@ -130,20 +130,27 @@ export function startPage(api, env) {
     debounce = null;
     parse();
   }
-  els.file.addEventListener('change', async () => {
+  /** The key text being read (the demo key's fetch, a picked or dropped
+   * file). Check, Sign and Get IAM token wait for it, so a quick click
+   * after "Try the demo key" acts on the demo key, not on an empty box. */
+  let reading = Promise.resolve();
+  function readKey(read, options) {
+    reading = read().then((text) => setKeyText(text, options), (error) => fail(els.keyError, error));
+  }
+  els.file.addEventListener('change', () => {
     const file = els.file.files?.[0];
-    if (file) setKeyText(await file.text());
+    if (file) readKey(() => file.text());
     els.file.value = '';
   });
   els.drop.addEventListener('dragover', (e) => { e.preventDefault(); els.drop.classList.add('over'); });
   els.drop.addEventListener('dragleave', () => els.drop.classList.remove('over'));
-  els.drop.addEventListener('drop', async (e) => {
+  els.drop.addEventListener('drop', (e) => {
     e.preventDefault();
     els.drop.classList.remove('over');
     const file = e.dataTransfer?.files?.[0];
-    if (file) setKeyText(await file.text());
+    if (file) readKey(() => file.text());
   });
-  els.demo.addEventListener('click', async () => setKeyText(await env.loadDemoKey(), { demo: true }));
+  els.demo.addEventListener('click', () => readKey(() => env.loadDemoKey(), { demo: true }));
   els.clear.addEventListener('click', () => {
     key?.free();
     key = null;
@@ -159,7 +166,8 @@ export function startPage(api, env) {
     els.key.focus();
   });
 
-  els.check.addEventListener('click', () => {
+  els.check.addEventListener('click', async () => {
+    await reading;
     parsePending();
     els.checks.replaceChildren();
     if (!els.key.value.trim()) return fail(els.keyError, t('noKey'));
@@ -210,7 +218,10 @@ export function startPage(api, env) {
     els.jwtTimes.textContent = `${t('issued')} ${when(payload.iat)}, ${t('expires')} ${when(payload.exp)}`;
   }
 
-  els.sign.addEventListener('click', sign);
+  els.sign.addEventListener('click', async () => {
+    await reading;
+    sign();
+  });
 
   async function exchange(run, errorBox, { fallback }) {
     show(els.fallback, false);
@@ -231,6 +242,7 @@ export function startPage(api, env) {
   }
 
   els.exchange.addEventListener('click', async () => {
+    await reading;
     show(els.iamOut, false);
     stopCountdown();
     const jwt = sign();

@@ -169,6 +169,26 @@ describe('the minting page', () => {
     await context.close();
   });
 
+  test('buttons pressed while the demo key is still loading act on the demo key', async () => {
+    const { page, context } = await openPage();
+    // A slow network: the demo key arrives 800 ms after the click.
+    await page.route('**/demo-key.json', async (route) => {
+      await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+    });
+    await button(page, 'Try the demo key').click();
+    await button(page, 'Sign JWT').click();
+    const jwt = page.getByRole('textbox', { name: 'JWT', exact: true });
+    await jwt.waitFor();
+    assert.ok(nodeCryptoVerifies(await jwt.inputValue(), DEMO_PUBLIC));
+    assert.ok(await page.locator('#jwt-error').isHidden());
+    // And a demo key that cannot be fetched says so.
+    await page.route('**/demo-key.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await button(page, 'Try the demo key').click();
+    await page.locator('#key-error').getByText('the demo key could not be loaded (HTTP 404)').waitFor();
+    await context.close();
+  });
+
   test('the page stores nothing: no cookies, no localStorage, no sessionStorage', async () => {
     const { page, context } = await openPage();
     await button(page, 'Try the demo key').click();

@@ -373,6 +373,13 @@ async function main(argv) {
   return commands[command](values, positionals, command);
 }
 
+// A reader that stops early (`iamjwt check … | head -1`) closes the pipe:
+// stop quietly, as other command-line tools do, instead of crashing on EPIPE.
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE') process.stderr.write(`iamjwt: ERR_INTERNAL: cannot write the output: ${error.message}\n`);
+  process.exit(error.code === 'EPIPE' ? (process.exitCode ?? 0) : 1);
+});
+
 const debug = process.argv.includes('--debug');
 try {
   process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,6 @@
 // The CLI, spawned as a user runs it: stdout, stderr, exit codes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { assertNoSecret, fixture, fixtureDir, fixturePath, nodeCryptoVerifies, root, secretRuns } from './helpers.mjs';
 
@@ -148,4 +148,17 @@ test('an engine without WebAssembly SIMD: one line that says what to update, exi
   const r = iamjwt(['jwt', '--key', KEY], { env: { NODE_OPTIONS: '--import=data:text/javascript,WebAssembly.validate=()=>false' } });
   failsWith(r, 1, 'ERR_UNSUPPORTED_PLATFORM');
   assert.match(r.err, /WebAssembly SIMD.*Safari 16\.4/);
+});
+
+test('a reader that closes the pipe early (| head -1) stops the CLI quietly', async () => {
+  for (const args of [['check', '--key', KEY], ['decode', '-'], ['--help']]) {
+    const child = spawn(process.execPath, [`${root}js/cli.mjs`, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the CLI writes
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.stdin.end(args[1] === '-' ? iamjwt(['jwt', '--key', KEY]).out : '');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(err, '', `${args[0]}: nothing on stderr, no EPIPE trace`);
+    assert.equal(code, 0, args[0]);
+  }
 });

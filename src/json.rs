@@ -11,8 +11,9 @@
 //! - Numbers keep the text they were written with, so a value is written
 //!   back exactly as it was read; [`Value::as_u64`] and [`Value::as_i64`]
 //!   read integers from it.
-//! - Strings reject raw control characters and lone surrogates, as the RFC
-//!   asks; nesting stops at [`MAX_DEPTH`].
+//! - Strings reject raw control characters (the RFC requires them escaped)
+//!   and escaped lone surrogates (they have no UTF-8 form); nesting stops at
+//!   [`MAX_DEPTH`].
 //!
 //! ```
 //! use iamjwt::json::{self, Value};

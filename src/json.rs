@@ -388,55 +388,54 @@ impl Reader<'_> {
     }
 
     fn object(&mut self, depth: usize) -> Result<Value, Error> {
-        if depth > MAX_DEPTH {
-            return Err(self.error(false));
-        }
-        self.at += 1;
         let mut map = Map::new();
-        self.space();
-        if self.peek()? == b'}' {
-            self.at += 1;
-            return Ok(Value::Object(map));
-        }
-        loop {
-            self.space();
-            if self.peek()? != b'"' {
-                return Err(self.error(false));
+        self.sequence(depth, b'}', |reader| {
+            reader.space();
+            if reader.peek()? != b'"' {
+                return Err(reader.error(false));
             }
-            let name = self.string()?;
-            self.space();
-            self.expect(b':')?;
-            let value = self.value(depth)?;
-            map.insert(name, value);
-            self.space();
-            match self.next()? {
-                b',' => {}
-                b'}' => return Ok(Value::Object(map)),
-                _ => {
-                    self.at -= 1;
-                    return Err(self.error(false));
-                }
-            }
-        }
+            let name = reader.string()?;
+            reader.space();
+            reader.expect(b':')?;
+            map.insert(name, reader.value(depth)?);
+            Ok(())
+        })?;
+        Ok(Value::Object(map))
     }
 
     fn array(&mut self, depth: usize) -> Result<Value, Error> {
+        let mut items = Vec::new();
+        self.sequence(depth, b']', |reader| {
+            items.push(reader.value(depth)?);
+            Ok(())
+        })?;
+        Ok(Value::Array(items))
+    }
+
+    /// What objects and arrays share: from the opening bracket at the
+    /// cursor, `item`s separated by commas up to `close`, or none; `depth`
+    /// (theirs) at most [`MAX_DEPTH`].
+    fn sequence(
+        &mut self,
+        depth: usize,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         if depth > MAX_DEPTH {
             return Err(self.error(false));
         }
         self.at += 1;
-        let mut items = Vec::new();
         self.space();
-        if self.peek()? == b']' {
+        if self.peek()? == close {
             self.at += 1;
-            return Ok(Value::Array(items));
+            return Ok(());
         }
         loop {
-            items.push(self.value(depth)?);
+            item(self)?;
             self.space();
             match self.next()? {
                 b',' => {}
-                b']' => return Ok(Value::Array(items)),
+                b if b == close => return Ok(()),
                 _ => {
                     self.at -= 1;
                     return Err(self.error(false));

@@ -127,11 +127,10 @@ impl Builder {
 }
 
 /// Checks an authorized key, signing the test JWT at `now` with the system
-/// random number generator, buffered as signing buffers it (so the .wasm
-/// holds one copy of the signing code, not one per rng type).
+/// random number generator, as signing does.
 #[must_use]
 pub fn check_key(text: &str, now: u64) -> Report {
-    check_key_with_rng(text, now, &mut crate::rng::Buffered::new(getrandom::SysRng))
+    check_key_with_rng(text, now, &mut crate::rng::system())
 }
 
 /// Checks an authorized key; see the module docs.

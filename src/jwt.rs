@@ -98,7 +98,7 @@ impl AuthorizedKey {
     /// # Errors
     /// As [`sign_with_rng`].
     pub fn sign_jwt(&self, options: &SignOptions) -> Result<String> {
-        let mut rng = crate::rng::Buffered::new(getrandom::SysRng);
+        let mut rng = crate::rng::system();
         sign_with_rng(self, options, &mut rng)
     }
 }

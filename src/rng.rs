@@ -15,6 +15,13 @@ pub(crate) struct Buffered<R> {
     used: usize,
 }
 
+/// The system rng behind the buffer: what every signature draws from
+/// (`signJwt` and the key check alike, so the signing code is compiled for
+/// one rng type only).
+pub(crate) fn system() -> Buffered<getrandom::SysRng> {
+    Buffered::new(getrandom::SysRng)
+}
+
 impl<R> Buffered<R> {
     pub(crate) fn new(inner: R) -> Self {
         Buffered {

@@ -123,19 +123,22 @@ export function startPage(api, env) {
     clearTimeout(debounce);
     debounce = setTimeout(() => { debounce = null; parse(); }, 150);
   });
-  /** A button pressed right after typing acts on what is in the box now. */
-  function parsePending() {
+  /** The key text being read (the demo key's fetch, a picked or dropped file). */
+  let reading = Promise.resolve();
+  function readKey(read, options) {
+    reading = read().then((text) => setKeyText(text, options), (error) => fail(els.keyError, error));
+  }
+  /**
+   * Check, Sign and Get IAM token act on the key as it is now: one still
+   * being read is waited for (a quick click after "Try the demo key" gets
+   * the demo key, not an empty box), and one just typed is parsed at once.
+   */
+  async function settle() {
+    await reading;
     if (debounce === null) return;
     clearTimeout(debounce);
     debounce = null;
     parse();
-  }
-  /** The key text being read (the demo key's fetch, a picked or dropped
-   * file). Check, Sign and Get IAM token wait for it, so a quick click
-   * after "Try the demo key" acts on the demo key, not on an empty box. */
-  let reading = Promise.resolve();
-  function readKey(read, options) {
-    reading = read().then((text) => setKeyText(text, options), (error) => fail(els.keyError, error));
   }
   els.file.addEventListener('change', () => {
     const file = els.file.files?.[0];
@@ -167,8 +170,7 @@ export function startPage(api, env) {
   });
 
   els.check.addEventListener('click', async () => {
-    await reading;
-    parsePending();
+    await settle();
     els.checks.replaceChildren();
     if (!els.key.value.trim()) return fail(els.keyError, t('noKey'));
     const report = api.checkKey(els.key.value);
@@ -191,7 +193,6 @@ export function startPage(api, env) {
   }
 
   function sign() {
-    parsePending();
     show(els.jwtError, false);
     if (!key) {
       fail(els.jwtError, els.keyError.hidden ? t('noKey') : els.keyError.textContent);
@@ -219,7 +220,7 @@ export function startPage(api, env) {
   }
 
   els.sign.addEventListener('click', async () => {
-    await reading;
+    await settle();
     sign();
   });
 
@@ -242,7 +243,7 @@ export function startPage(api, env) {
   }
 
   els.exchange.addEventListener('click', async () => {
-    await reading;
+    await settle();
     show(els.iamOut, false);
     stopCountdown();
     const jwt = sign();

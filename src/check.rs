@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::jwt::{self, SignOptions, VerifyOptions};
 use crate::key::{self, DecodedPrivateKey};
 use crate::key_file::{self, KeyFile};
+use crate::text::short;
 use crate::{AuthorizedKey, VerifyingKey};
 
 /// The ids of the checks, in the order they run.
@@ -154,8 +155,8 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
         "fields",
         format!(
             "key {} of service account {}",
-            crate::text::short(&file.id),
-            crate::text::short(&file.service_account_id)
+            short(&file.id),
+            short(&file.service_account_id)
         ),
     );
 
@@ -198,7 +199,7 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
             "key_algorithm",
             format!(
                 "key_algorithm says {}, but the key has {bits} bits",
-                crate::text::short(alg)
+                short(alg)
             ),
             "ERR_KEY_MISMATCH",
         ),
@@ -228,8 +229,8 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
             "preamble_id",
             format!(
                 "private_key's first line names key {}, but id is {}; the file mixes two keys",
-                crate::text::short(&id),
-                crate::text::short(&file.id)
+                short(&id),
+                short(&file.id)
             ),
             "ERR_KEY_MISMATCH",
         ),

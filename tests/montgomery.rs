@@ -185,6 +185,75 @@ fn invert_matches_crypto_bigint_on_every_path() {
 }
 
 #[test]
+fn invert_matches_crypto_bigint_on_many_inputs() {
+    use crypto_bigint::{NonZero, Odd, Resize};
+    let mut s = Stream(0x1_0f1e_55ed);
+    // Random moduli of both 30-bit-limb sizes, moduli shorter than their
+    // precision, and the edges: all ones, 2^(b−1) + 1, and 3.
+    let mut moduli = vec![];
+    for (bits, precision, count) in [
+        (1024u32, 1024u32, 24),
+        (2048, 2048, 8),
+        (700, 1024, 8),
+        (1100, 2048, 8),
+    ] {
+        for _ in 0..count {
+            moduli.push((s.odd(bits, precision), precision));
+        }
+    }
+    for precision in [1024u32, 2048] {
+        let ones = BoxedUint::one_with_precision(precision)
+            .shl(precision - 1)
+            .wrapping_sub(BoxedUint::one())
+            .shl(1)
+            .wrapping_add(BoxedUint::one());
+        let top_and_one = BoxedUint::one_with_precision(precision)
+            .shl(precision - 1)
+            .wrapping_add(BoxedUint::one());
+        moduli.push((ones, precision));
+        moduli.push((top_and_one, precision));
+        moduli.push((BoxedUint::from(3u64).resize_unchecked(precision), precision));
+    }
+    let mut cases = 0;
+    for (m, precision) in &moduli {
+        let odd = Odd::new(m.clone()).unwrap();
+        let below = |x: BoxedUint| {
+            x.resize_unchecked(precision + 64)
+                .rem_vartime(&NonZero::new(m.resize_unchecked(precision + 64)).unwrap())
+                .resize_unchecked(*precision)
+        };
+        let mut xs = vec![
+            BoxedUint::one_with_precision(*precision),
+            below(BoxedUint::from(2u64)),
+            m.wrapping_sub(BoxedUint::one()),
+        ];
+        for _ in 0..8 {
+            xs.push(below(s.uint(precision + 64, precision + 64)));
+        }
+        for x in &xs {
+            let got = invert_odd_mod(x, &odd);
+            assert_eq!(got, x.invert_odd_mod(&odd).into_option(), "{m}");
+            if let Some(inverse) = got {
+                assert_eq!(
+                    x.mul_mod(&inverse, odd.as_nz_ref()),
+                    below(BoxedUint::one()),
+                    "{m}"
+                );
+            }
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, (24 + 8 + 8 + 8 + 6) * 11);
+    // Modulo 1, gcd(0, 1) = 1, but 0 still has no inverse (as in
+    // crypto-bigint; found by the fuzzer).
+    let one = Odd::new(BoxedUint::one_with_precision(1024)).unwrap();
+    assert_eq!(
+        invert_odd_mod(&BoxedUint::zero_with_precision(1024), &one),
+        None
+    );
+}
+
+#[test]
 fn exponent_zero_gives_one_and_edge_values_stay_reduced() {
     let mut s = Stream(7);
     let m = s.odd(1024, 1024);

@@ -4,15 +4,13 @@
 //! optimisation level per crate, not per module. iamjwt's WebAssembly is
 //! compiled for size (`opt-level = "z"`), which keeps the `.wasm` small, and
 //! this crate for speed (`opt-level = 3`), because at "z" the
-//! exponentiation alone is several times slower. Generic code is compiled at
-//! the level of the crate that instantiates it, so the fixed-size crypto-bigint
-//! code used here (the inversions) is fast too.
+//! exponentiation alone is several times slower.
 //!
 //! - [`montgomery`]: constant-time modular exponentiation on 28-bit limbs,
 //!   for secret exponents ([`montgomery::pow_mod`]) and public ones
 //!   ([`montgomery::pow_public`]).
-//! - [`invert`]: constant-time inversion modulo an odd number, fixed-size
-//!   for the primes of RSA-2048 and RSA-4096 keys.
+//! - [`invert`]: constant-time inversion modulo an odd number (safegcd on
+//!   30-bit limbs for the primes of RSA-2048 and RSA-4096 keys).
 //!
 //! iamjwt re-exports [`montgomery`] as `iamjwt::montgomery`; its private
 //! operation (`src/private_op.rs` in iamjwt) is the one caller.
@@ -30,3 +28,4 @@ extern crate alloc;
 
 pub mod invert;
 pub mod montgomery;
+mod safegcd;

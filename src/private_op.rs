@@ -1,7 +1,8 @@
 //! The RSA private operation (RSASP1, [RFC 8017 §5.2.1]) with the Chinese
-//! remainder theorem, blinded the way rsa 0.10 blinds it, on
-//! [`montgomery`](crate::montgomery)'s exponentiation (in the iamjwt-arith
-//! crate, `arith/`, compiled for speed).
+//! remainder theorem, blinded the way rsa 0.10 blinds it, on the
+//! iamjwt-arith crate's arithmetic (`arith/`, compiled for speed): the two
+//! halves' exponentiations run in step (`pair::pow_mod_pair`), and `r⁻¹`
+//! comes from its inverses modulo p and q (`invert`).
 //!
 //! For each signature, with fresh randomness:
 //! - the base: `c·r^e mod n`, undone by `r⁻¹` at the end;
@@ -9,21 +10,22 @@
 //! - each modulus: the exponentiation runs modulo `p·g`, `g = 2s+1` with a
 //!   128-bit `s`, and is reduced modulo `p` afterwards.
 //!
-//! Before the result leaves, rsa's own public operation checks it
-//! (`s^e mod n` must give back the input), so a fault or a bug here yields
-//! [`Error::Crypto`], never a wrong signature.
+//! Before the result leaves it is checked: `s^e mod n` must give back the
+//! input. The check runs on [`montgomery::pow_public`], one modulus at a
+//! time, not on the paired code that made the signature, so a fault or a
+//! bug in either yields [`Error::Crypto`], never a wrong signature.
 //!
 //! [RFC 8017 §5.2.1]: https://www.rfc-editor.org/rfc/rfc8017#section-5.2.1
 
 use crypto_bigint::modular::BoxedMontyForm;
-use crypto_bigint::{BoxedUint, ConcatenatingMul, NonZero, Odd, RandomMod, Resize};
+use crypto_bigint::{BoxedUint, ConcatenatingMul, Odd, RandomMod, Resize};
 use rsa::rand_core::TryCryptoRng;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::PrivateKey;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use iamjwt_arith::{invert, montgomery};
+use iamjwt_arith::{invert, montgomery, pair};
 
 /// Random bits in each exponent and modulus blinding factor.
 const BLINDING_BITS: u32 = 128;
@@ -67,15 +69,27 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
         }
     };
 
-    let m1 = Zeroizing::new(half(&blinded, dp, p, rng)?);
-    let m2 = Zeroizing::new(half(&blinded, dq, q, rng)?);
+    let bp = Blinded::new(dp, p, rng)?;
+    let bq = Blinded::new(dq, q, rng)?;
+    let [m1, m2] = pair::pow_mod_pair(
+        [&blinded, &blinded],
+        [&bp.exponent, &bq.exponent],
+        [&bp.modulus, &bq.modulus],
+        [bp.bound, bq.bound],
+    )
+    .ok_or(Error::Crypto)?;
+    let m1 = Zeroizing::new(Zeroizing::new(m1).rem(p.as_nz_ref()));
+    let m2 = Zeroizing::new(Zeroizing::new(m2).rem(q.as_nz_ref()));
 
     let m = crt(&m1, &m2, q, qinv, bits);
 
-    // Undo the base blinding, then check with rsa's public operation.
+    // Undo the base blinding, then check: s^e = c.
     let signature = m.mul_mod(&r_inv, n);
-    let check = rsa::hazmat::rsa_encrypt(key, &signature).map_err(|_| Error::Crypto)?;
-    if check != *c {
+    let check = Zeroizing::new(
+        montgomery::pow_public(&signature, key.e(), key.n_params().modulus())
+            .unwrap_or_else(|| public_pow_boxed(&signature, key)),
+    );
+    if *check != *c {
         return Err(Error::Crypto);
     }
     Ok(signature)
@@ -111,39 +125,46 @@ fn crt(
     Zeroizing::new(mq_wide.wrapping_add(&*hq))
 }
 
-/// `c^d mod p` with exponent and modulus blinding; the result has `p`'s
-/// precision and is below `p`.
-fn half<R: TryCryptoRng + ?Sized>(
-    c: &BoxedUint,
-    d: &BoxedUint,
-    p: &Odd<BoxedUint>,
-    rng: &mut R,
-) -> Result<BoxedUint> {
-    let p_minus_1 = Zeroizing::new(p.as_ref().wrapping_sub(BoxedUint::one()));
+/// One CRT half's blinded exponent `d + b·(p−1)` and modulus `p·g`, and
+/// the modulus's public bit bound.
+struct Blinded {
+    exponent: Zeroizing<BoxedUint>,
+    modulus: Zeroizing<Odd<BoxedUint>>,
+    bound: u32,
+}
 
-    // d + b·(p−1) < 2^(bits(p) + 128).
-    let b = Zeroizing::new(random(rng)?);
-    let exponent_bits = d.bits_precision().max(p.bits_precision()) + BLINDING_BITS;
-    let p_minus_1 = Zeroizing::new((&*p_minus_1).resize_unchecked(exponent_bits - BLINDING_BITS));
-    let mut exponent = Zeroizing::new(p_minus_1.concatenating_mul(&*b));
-    exponent.wrapping_add_assign(d);
+impl Blinded {
+    fn new<R: TryCryptoRng + ?Sized>(
+        d: &BoxedUint,
+        p: &Odd<BoxedUint>,
+        rng: &mut R,
+    ) -> Result<Self> {
+        let p_minus_1 = Zeroizing::new(p.as_ref().wrapping_sub(BoxedUint::one()));
 
-    // p·g with g = 2s + 1 < 2^129.
-    let s = Zeroizing::new(random(rng)?);
-    let mut g = Zeroizing::new((&*s).resize_unchecked(BLINDING_BITS + 1));
-    g.shl_assign(1);
-    g.wrapping_add_assign(BoxedUint::one());
-    let blinded_p = Zeroizing::new(
-        Odd::new(p.as_ref().concatenating_mul(&*g))
-            .into_option()
-            .ok_or(Error::Crypto)?,
-    );
-    let bound = p.bits_precision() + BLINDING_BITS + 1;
+        // d + b·(p−1) < 2^(bits(p) + 128).
+        let b = Zeroizing::new(random(rng)?);
+        let exponent_bits = d.bits_precision().max(p.bits_precision()) + BLINDING_BITS;
+        let p_minus_1 =
+            Zeroizing::new((&*p_minus_1).resize_unchecked(exponent_bits - BLINDING_BITS));
+        let mut exponent = Zeroizing::new(p_minus_1.concatenating_mul(&*b));
+        exponent.wrapping_add_assign(d);
 
-    let powered =
-        Zeroizing::new(montgomery::pow_mod(c, &exponent, &blinded_p, bound).ok_or(Error::Crypto)?);
-    let p_nz: &NonZero<BoxedUint> = p.as_nz_ref();
-    Ok(powered.rem(p_nz))
+        // p·g with g = 2s + 1 < 2^129.
+        let s = Zeroizing::new(random(rng)?);
+        let mut g = Zeroizing::new((&*s).resize_unchecked(BLINDING_BITS + 1));
+        g.shl_assign(1);
+        g.wrapping_add_assign(BoxedUint::one());
+        let modulus = Zeroizing::new(
+            Odd::new(p.as_ref().concatenating_mul(&*g))
+                .into_option()
+                .ok_or(Error::Crypto)?,
+        );
+        Ok(Blinded {
+            exponent,
+            modulus,
+            bound: p.bits_precision() + BLINDING_BITS + 1,
+        })
+    }
 }
 
 /// A uniformly random integer of [`BLINDING_BITS`] bits.

@@ -6,6 +6,7 @@ mod common;
 
 use iamjwt::montgomery::{pow_mod, pow_public, MAX_LIMBS};
 use iamjwt_arith::invert::invert_odd_mod;
+use iamjwt_arith::pair::{self, pow_mod_pair};
 use rsa::traits::PublicKeyParts;
 use rsa::BoxedUint;
 use rsa::{pss, signature::Verifier};
@@ -251,6 +252,150 @@ fn invert_matches_crypto_bigint_on_many_inputs() {
         invert_odd_mod(&BoxedUint::zero_with_precision(1024), &one),
         None
     );
+}
+
+#[test]
+fn pow_mod_pair_matches_crypto_bigint_in_step_and_one_by_one() {
+    use crypto_bigint::Odd;
+    let mut s = Stream(0x9a12_0fa1);
+    let mut cases = 0;
+    // Limb counts (⌈(bits + 2)/28⌉) 1 to 4 (no column pairs, then the
+    // first), 42 (constant loop bounds), 43 (odd: a column left over on
+    // each side of n), 78, 127 (pair::MAX_LIMBS: in step) and 128 (past
+    // it: one by one). The second half's bound is one bit more and needs
+    // as many limbs.
+    let limbs = |bits: u32| (bits + 2).div_ceil(28);
+    for bits in [
+        2u32, 27, 29, 55, 57, 83, 85, 1153, 1173, 1175, 2179, 3553, 3555,
+    ] {
+        assert_eq!(limbs(bits), limbs(bits + 1), "{bits}");
+        let precision = bits.next_multiple_of(64);
+        let m = [s.odd(bits, precision), s.odd(bits, precision)];
+        let odd = m.clone().map(|m| Odd::new(m).unwrap());
+        for round in 0..3 {
+            let bases = match round {
+                0 => [
+                    s.uint(bits.saturating_sub(1).max(1), precision),
+                    m[1].clone(),
+                ],
+                1 => [
+                    BoxedUint::zero_with_precision(precision),
+                    s.uint(2 * precision, 2 * precision),
+                ],
+                _ => [
+                    m[0].wrapping_sub(BoxedUint::one()),
+                    s.uint(bits.saturating_sub(1).max(1), precision),
+                ],
+            };
+            for exponent_bits in [1u32, 5, 64, 1152] {
+                let e = [
+                    s.uint(exponent_bits, 1152),
+                    s.uint(exponent_bits.max(2) - 1, 1152),
+                ];
+                let got = pow_mod_pair(
+                    [&bases[0], &bases[1]],
+                    [&e[0], &e[1]],
+                    [&odd[0], &odd[1]],
+                    [bits, bits + 1],
+                )
+                .unwrap();
+                for h in 0..2 {
+                    assert_eq!(
+                        got[h],
+                        reference(&bases[h], &e[h], &m[h]),
+                        "{bits} bits, round {round}, exponent {exponent_bits} bits, half {h}"
+                    );
+                }
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(cases, 13 * 3 * 4);
+    assert_eq!(pair::MAX_LIMBS as u32, limbs(3553));
+}
+
+#[test]
+fn pow_mod_pair_takes_unequal_halves_one_by_one() {
+    use crypto_bigint::Odd;
+    let mut s = Stream(0x0dd5);
+    let m = [s.odd(1024, 1024), s.odd(1100, 1152)];
+    let odd = m.clone().map(|m| Odd::new(m).unwrap());
+    let x = [s.uint(1000, 1024), s.uint(1000, 1152)];
+    // Different limb counts; then the same count but exponents of
+    // different precisions.
+    let e = [s.uint(1152, 1152), s.uint(1152, 1152)];
+    let got = pow_mod_pair(
+        [&x[0], &x[1]],
+        [&e[0], &e[1]],
+        [&odd[0], &odd[1]],
+        [1024, 1100],
+    )
+    .unwrap();
+    assert_eq!(got[0], reference(&x[0], &e[0], &m[0]));
+    assert_eq!(got[1], reference(&x[1], &e[1], &m[1]));
+    let e = [s.uint(1152, 1152), s.uint(1200, 1216)];
+    let got = pow_mod_pair(
+        [&x[0], &x[1]],
+        [&e[0], &e[1]],
+        [&odd[0], &odd[0]],
+        [1024, 1024],
+    )
+    .unwrap();
+    assert_eq!(got[0], reference(&x[0], &e[0], &m[0]));
+    assert_eq!(got[1], reference(&x[1], &e[1], &m[0]));
+    // A bound below a modulus's length, or past the kernel's limb limit.
+    assert!(pow_mod_pair(
+        [&x[0], &x[1]],
+        [&e[0], &e[0]],
+        [&odd[0], &odd[1]],
+        [1024, 1099]
+    )
+    .is_none());
+    let too_many = (MAX_LIMBS as u32 + 1) * 28;
+    assert!(pow_mod_pair(
+        [&x[0], &x[1]],
+        [&e[0], &e[0]],
+        [&odd[0], &odd[1]],
+        [too_many, too_many]
+    )
+    .is_none());
+}
+
+#[test]
+fn pow_mod_pair_column_sums_at_their_largest_still_match() {
+    // Moduli whose every limb is 2^28 − 1, at 42 limbs and at the pair
+    // kernel's limit of 127: the largest digit products. Debug builds trap
+    // on overflow, so a column passing 2^64 fails here.
+    use crypto_bigint::Odd;
+    let mut s = Stream(0xa11_0e5);
+    for limbs in [42u32, pair::MAX_LIMBS as u32] {
+        let bits = 28 * limbs - 2;
+        let precision = bits.next_multiple_of(64);
+        let m = BoxedUint::one_with_precision(precision)
+            .shl(28 * limbs - 2)
+            .wrapping_sub(BoxedUint::one());
+        assert_eq!(m.bit_width(), 28 * limbs - 2);
+        let odd = Odd::new(m.clone()).unwrap();
+        let bases = [
+            m.wrapping_sub(BoxedUint::one()),
+            m.wrapping_sub(BoxedUint::from(2u64)),
+        ];
+        let e = [s.uint(1152, 1152), s.uint(1152, 1152)];
+        let got = pow_mod_pair(
+            [&bases[0], &bases[1]],
+            [&e[0], &e[1]],
+            [&odd, &odd],
+            [28 * limbs - 2; 2],
+        )
+        .unwrap();
+        for h in 0..2 {
+            assert_eq!(
+                got[h],
+                reference(&bases[h], &e[h], &m),
+                "{limbs} limbs, half {h}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -9,6 +9,8 @@
 //! - [`montgomery`]: constant-time modular exponentiation on 28-bit limbs,
 //!   for secret exponents ([`montgomery::pow_mod`]) and public ones
 //!   ([`montgomery::pow_public`]).
+//! - [`pair`]: the two secret exponentiations of an RSA signature in step,
+//!   one per SIMD lane ([`pair::pow_mod_pair`]).
 //! - [`invert`]: constant-time inversion modulo an odd number (safegcd on
 //!   30-bit limbs for the primes of RSA-2048 and RSA-4096 keys).
 //!
@@ -28,4 +30,5 @@ extern crate alloc;
 
 pub mod invert;
 pub mod montgomery;
+pub mod pair;
 mod safegcd;

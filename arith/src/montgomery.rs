@@ -7,10 +7,14 @@
 //! (product scanning): a column's limb products, each below 2^56, are summed
 //! in a `u64` with no carry at all, so the inner loop is one multiply and one
 //! add. In WebAssembly, which has no 64×64→128 multiply, that signs RSA-2048
-//! about twice as fast as rsa's own path; with SIMD (four products per step)
-//! and constant loop bounds for RSA-2048's and RSA-4096's sizes, about four
-//! times (bench/levers.md). It is the same code natively, where it is
-//! somewhat slower than crypto-bigint's 64-bit limbs.
+//! about twice as fast as rsa's own path, and with SIMD (four products per
+//! step) about three times (bench/levers.md). It is the same code natively,
+//! where it is somewhat slower than crypto-bigint's 64-bit limbs.
+//!
+//! A signature's two secret exponentiations run in step in
+//! [`pair`](crate::pair), on the same limbs; [`pow_mod`] does one alone
+//! (for keys whose primes differ in size, or past `pair`'s limb limit), and
+//! [`pow_public`] raises to the public exponent.
 //!
 //! # Why it is constant-time
 //! - The work depends only on public sizes: the modulus's bit bound and the
@@ -41,9 +45,16 @@ use zeroize::Zeroizing;
 
 /// Bits per limb.
 pub const LIMB_BITS: u32 = 28;
-const MASK: u32 = (1 << LIMB_BITS) - 1;
-const WINDOW: u32 = 5;
-const TABLE: usize = 1 << WINDOW;
+const MASK: u32 = mask();
+
+/// The low [`LIMB_BITS`] bits set.
+pub(crate) const fn mask() -> u32 {
+    (1 << LIMB_BITS) - 1
+}
+
+/// Bits of the exponent per window, and the table of powers it indexes.
+pub(crate) const WINDOW: u32 = 5;
+pub(crate) const TABLE: usize = 1 << WINDOW;
 /// The most limbs a modulus may use: each of a column's two sums (the
 /// product's, the reduction's) holds at most `n` products below 2^56, which
 /// fits a `u64` for `n ≤ 255`, and the two are added with a carry. 255 limbs
@@ -76,20 +87,14 @@ pub fn pow_mod(
     table[..n].copy_from_slice(&one);
     for i in 1..TABLE {
         let (done, rest) = table.split_at_mut(i * n);
-        m.mul::<0>(&done[(i - 1) * n..], &x, &mut rest[..n], &mut work);
+        m.mul(&done[(i - 1) * n..], &x, &mut rest[..n], &mut work);
     }
 
     let exponent_bits = exponent.bits_precision();
     let top = exponent_bits.div_ceil(WINDOW).checked_sub(1)?;
     let mut acc = Zeroizing::new(vec![0u32; n]);
     select(&table, window(exponent, top), &mut acc);
-    // The limb counts of RSA-2048's and RSA-4096's blinded primes get code
-    // with constant loop bounds (a few percent faster); others share one.
-    match n {
-        42 => ladder::<42>(&m, &table, exponent, top, &mut acc, &mut work),
-        78 => ladder::<78>(&m, &table, exponent, top, &mut acc, &mut work),
-        _ => ladder::<0>(&m, &table, exponent, top, &mut acc, &mut work),
-    }
+    ladder(&m, &table, exponent, top, &mut acc, &mut work);
     Some(m.finish(&acc, &mut work, modulus.as_ref().bits_precision()))
 }
 
@@ -116,10 +121,10 @@ pub fn pow_public(
     let mut acc = Zeroizing::new(one.to_vec());
     let mut tmp = Zeroizing::new(vec![0u32; m.n()]);
     for i in (0..exponent.bit_width_vartime()).rev() {
-        m.square::<0>(&acc, &mut tmp, &mut work);
+        m.square(&acc, &mut tmp, &mut work);
         acc.copy_from_slice(&tmp);
         if exponent.bit_vartime(i) {
-            m.mul::<0>(&acc, &x, &mut tmp, &mut work);
+            m.mul(&acc, &x, &mut tmp, &mut work);
             acc.copy_from_slice(&tmp);
         }
     }
@@ -128,15 +133,19 @@ pub fn pow_public(
 
 /// What both exponentiations start from: the modulus in limbs, the base
 /// `x·R mod m` and `1·R mod m` in Montgomery form, and scratch space.
-struct Start {
-    m: Modulus,
-    x: Zeroizing<Vec<u32>>,
-    one: Zeroizing<Vec<u32>>,
+pub(crate) struct Start {
+    pub(crate) m: Modulus,
+    pub(crate) x: Zeroizing<Vec<u32>>,
+    pub(crate) one: Zeroizing<Vec<u32>>,
     work: Work,
 }
 
 impl Start {
-    fn new(base: &BoxedUint, modulus: &Odd<BoxedUint>, modulus_bits: u32) -> Option<Self> {
+    pub(crate) fn new(
+        base: &BoxedUint,
+        modulus: &Odd<BoxedUint>,
+        modulus_bits: u32,
+    ) -> Option<Self> {
         // R = 2^(28·n) > 4·modulus.
         let n = usize::try_from(modulus_bits.checked_add(2)?.div_ceil(LIMB_BITS)).ok()?;
         if n > MAX_LIMBS || modulus.as_ref().bit_width() > modulus_bits {
@@ -164,9 +173,8 @@ impl Start {
 }
 
 /// The fixed windows below `top`, from the most significant: five
-/// squarings, then a product with the table entry the window picks. `N` is
-/// the limb count when known at compile time, 0 otherwise.
-fn ladder<const N: usize>(
+/// squarings, then a product with the table entry the window picks.
+fn ladder(
     m: &Modulus,
     table: &[u32],
     exponent: &BoxedUint,
@@ -179,18 +187,18 @@ fn ladder<const N: usize>(
     let mut tmp = Zeroizing::new(vec![0u32; n]);
     for w in (0..top).rev() {
         for _ in 0..WINDOW {
-            m.square::<N>(acc, &mut tmp, work);
+            m.square(acc, &mut tmp, work);
             acc.copy_from_slice(&tmp);
         }
         select(table, window(exponent, w), &mut picked);
-        m.mul::<N>(acc, &picked, &mut tmp, work);
+        m.mul(acc, &picked, &mut tmp, work);
         acc.copy_from_slice(&tmp);
     }
 }
 
 /// The modulus in limbs, reversed (so that column sums walk both operands
 /// forwards), and `-m⁻¹ mod 2^28`.
-struct Modulus {
+pub(crate) struct Modulus {
     m: Zeroizing<Vec<u32>>,
     rev: Zeroizing<Vec<u32>>,
     inv: u32,
@@ -231,28 +239,27 @@ impl Modulus {
         }
     }
 
-    fn n(&self) -> usize {
+    pub(crate) fn n(&self) -> usize {
         self.m.len()
     }
 
-    /// `N` when it is given (and then equal to [`Self::n`]), else `n()`.
-    #[inline(always)]
-    fn len<const N: usize>(&self) -> usize {
-        if N == 0 {
-            self.n()
-        } else {
-            debug_assert_eq!(N, self.n());
-            N
-        }
+    /// The modulus's limbs, least significant first.
+    pub(crate) fn limbs(&self) -> &[u32] {
+        &self.m
+    }
+
+    /// `-m⁻¹ mod 2^28`.
+    pub(crate) fn inv(&self) -> u32 {
+        self.inv
     }
 
     /// `out = a·b·R⁻¹ (mod m)`, below `2m` when `a` and `b` are.
-    fn mul<const N: usize>(&self, a: &[u32], b: &[u32], out: &mut [u32], work: &mut Work) {
-        let n = self.len::<N>();
+    fn mul(&self, a: &[u32], b: &[u32], out: &mut [u32], work: &mut Work) {
+        let n = self.n();
         work.rev.copy_from_slice(&b[..n]);
         work.rev.reverse();
         let rev = &work.rev[..];
-        self.reduce_columns::<N>(out, &mut work.u, |k, lo| {
+        self.reduce_columns(out, &mut work.u, |k, lo| {
             // Σ a[j]·b[k−j] over lo ≤ j ≤ min(k, n−1), with
             // b[k−j] = rev[n−1−k+j].
             if k < n {
@@ -264,12 +271,12 @@ impl Modulus {
     }
 
     /// `out = a²·R⁻¹ (mod m)`: each cross product once, doubled.
-    fn square<const N: usize>(&self, a: &[u32], out: &mut [u32], work: &mut Work) {
-        let n = self.len::<N>();
+    fn square(&self, a: &[u32], out: &mut [u32], work: &mut Work) {
+        let n = self.n();
         work.rev.copy_from_slice(&a[..n]);
         work.rev.reverse();
         let rev = &work.rev[..];
-        self.reduce_columns::<N>(out, &mut work.u, |k, lo| {
+        self.reduce_columns(out, &mut work.u, |k, lo| {
             // Pairs j < k−j with lo ≤ j: j in lo..h, h = ⌈k/2⌉; a[k−j] =
             // rev[n−1−k+j], from index n−1−k+lo (0 when k ≥ n).
             let h = k.div_ceil(2);
@@ -286,13 +293,8 @@ impl Modulus {
 
     /// The Montgomery reduction interleaved with the product's columns:
     /// `column(k, lo)` is column k of the product (lo = max(0, k−n+1)).
-    fn reduce_columns<const N: usize>(
-        &self,
-        out: &mut [u32],
-        u: &mut [u32],
-        column: impl Fn(usize, usize) -> u64,
-    ) {
-        let n = self.len::<N>();
+    fn reduce_columns(&self, out: &mut [u32], u: &mut [u32], column: impl Fn(usize, usize) -> u64) {
+        let n = self.n();
         let m0 = u64::from(self.m[0]);
         let mut carry: u64 = 0;
         for k in 0..n {
@@ -322,7 +324,14 @@ impl Modulus {
         let mut one = Zeroizing::new(vec![0u32; n]);
         one[0] = 1;
         let mut tmp = Zeroizing::new(vec![0u32; n]);
-        self.mul::<0>(acc, &one, &mut tmp, work);
+        self.mul(acc, &one, &mut tmp, work);
+        self.finish_reduced(&tmp, bits_precision)
+    }
+
+    /// A value already out of Montgomery form (at most m), reduced below
+    /// m, as an integer of `bits_precision` bits.
+    pub(crate) fn finish_reduced(&self, value: &[u32], bits_precision: u32) -> BoxedUint {
+        let mut tmp = Zeroizing::new(value.to_vec());
         self.reduce_once(&mut tmp);
         from_limbs(&tmp, bits_precision)
     }
@@ -407,17 +416,21 @@ fn dot(x: &[u32], y: &[u32]) -> u64 {
 fn select(table: &[u32], index: u32, out: &mut [u32]) {
     out.fill(0);
     for (i, entry) in table.chunks_exact(out.len()).enumerate() {
-        // i ≤ 31: the mask is all ones exactly when i == index.
-        let diff = (i as u32) ^ index;
-        let mask = ((diff | diff.wrapping_neg()) >> 31).wrapping_sub(1);
+        let mask = equal_mask(i as u32, index);
         for (o, &e) in out.iter_mut().zip(entry) {
             *o |= e & mask;
         }
     }
 }
 
+/// All ones when `a == b`, else 0, without a branch.
+pub(crate) fn equal_mask(a: u32, b: u32) -> u32 {
+    let diff = a ^ b;
+    ((diff | diff.wrapping_neg()) >> 31).wrapping_sub(1)
+}
+
 /// Bits `5w .. 5w+5` of `x` (zeros past its precision).
-fn window(x: &BoxedUint, w: u32) -> u32 {
+pub(crate) fn window(x: &BoxedUint, w: u32) -> u32 {
     let mut value = 0;
     for b in 0..WINDOW {
         value |= bit(x, w * WINDOW + b) << b;

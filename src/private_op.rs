@@ -17,7 +17,7 @@
 //!
 //! [RFC 8017 §5.2.1]: https://www.rfc-editor.org/rfc/rfc8017#section-5.2.1
 
-use crypto_bigint::modular::BoxedMontyForm;
+use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, ConcatenatingMul, Odd, RandomMod, Resize};
 use rsa::rand_core::TryCryptoRng;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
@@ -61,11 +61,11 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
         };
         if let (Some(inverse_p), Some(inverse_q)) = (inverse(p), inverse(q)) {
             let r_e = Zeroizing::new(
-                montgomery::pow_public(&r, key.e(), key.n_params().modulus())
+                montgomery::pow_public(&r, key.e(), key.n_params())
                     .unwrap_or_else(|| public_pow_boxed(&r, key)),
             );
             let r_inv = crt(&inverse_p, &inverse_q, q, qinv, bits);
-            break (Zeroizing::new(c.mul_mod(&r_e, n)), r_inv);
+            break (mul_mod(c, &r_e, key.n_params()), r_inv);
         }
     };
 
@@ -84,15 +84,25 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
     let m = crt(&m1, &m2, q, qinv, bits);
 
     // Undo the base blinding, then check: s^e = c.
-    let signature = m.mul_mod(&r_inv, n);
+    let signature = mul_mod(&m, &r_inv, key.n_params());
     let check = Zeroizing::new(
-        montgomery::pow_public(&signature, key.e(), key.n_params().modulus())
+        montgomery::pow_public(&signature, key.e(), key.n_params())
             .unwrap_or_else(|| public_pow_boxed(&signature, key)),
     );
     if *check != *c {
         return Err(Error::Crypto);
     }
-    Ok(signature)
+    Ok((*signature).clone())
+}
+
+/// `a·b mod n` for `a, b < n` of n's precision, by two Montgomery products
+/// (`b` into Montgomery form, then the product, whose Montgomery form is
+/// `a·b`), not a double-width product and a division.
+fn mul_mod(a: &BoxedUint, b: &BoxedUint, params: &BoxedMontyParams) -> Zeroizing<BoxedUint> {
+    let a = Zeroizing::new(BoxedMontyForm::from_montgomery(a.clone(), params));
+    let b = Zeroizing::new(BoxedMontyForm::new(b.clone(), params));
+    let product = Zeroizing::new(&*a * &*b);
+    Zeroizing::new(product.as_montgomery().clone())
 }
 
 /// `r^e mod n` by crypto-bigint, for moduli past the kernel's

@@ -40,6 +40,7 @@
 
 use alloc::vec;
 use alloc::vec::Vec;
+use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, Odd, Resize, Word};
 use zeroize::Zeroizing;
 
@@ -105,19 +106,25 @@ pub fn pow_mod(
 /// in [`pow_mod`]. For `e = 65537` that is 16 squarings and one product,
 /// where [`pow_mod`]'s windows would take about 50.
 ///
+/// The modulus comes with crypto-bigint's Montgomery parameters (an RSA
+/// key keeps them for its modulus): a base of the parameters' precision
+/// then enters Montgomery form without a long division.
+///
 /// Returns `None` when the modulus needs more than [`MAX_LIMBS`] limbs.
 #[must_use]
 pub fn pow_public(
     base: &BoxedUint,
     exponent: &BoxedUint,
-    modulus: &Odd<BoxedUint>,
+    params: &BoxedMontyParams,
 ) -> Option<BoxedUint> {
+    let modulus = params.modulus();
     let Start {
         m,
         x,
         one,
         mut work,
-    } = Start::new(base, modulus, modulus.as_ref().bit_width_vartime())?;
+    } = Start::from_params(base, params)
+        .or_else(|| Start::new(base, modulus, modulus.as_ref().bit_width_vartime()))?;
     let mut acc = Zeroizing::new(one.to_vec());
     let mut tmp = Zeroizing::new(vec![0u32; m.n()]);
     for i in (0..exponent.bit_width_vartime()).rev() {
@@ -141,6 +148,36 @@ pub(crate) struct Start {
 }
 
 impl Start {
+    /// [`Start::new`] for a base of `params`' precision, without long
+    /// division: crypto-bigint's Montgomery form gives `x·R₀ mod m` and
+    /// `R₀ mod m` for `R₀ = 2^precision`, and `R = R₀·2^s` with `s` below a
+    /// word, so a shift and a remainder with a one-word quotient finish
+    /// each. `None` when that does not apply.
+    fn from_params(base: &BoxedUint, params: &BoxedMontyParams) -> Option<Self> {
+        let modulus = params.modulus();
+        let precision = params.bits_precision();
+        let bits = modulus.as_ref().bit_width_vartime();
+        let n = usize::try_from(bits.checked_add(2)?.div_ceil(LIMB_BITS)).ok()?;
+        let shift = (LIMB_BITS * u32::try_from(n).ok()?).checked_sub(precision)?;
+        if n > MAX_LIMBS || base.bits_precision() != precision || shift >= Word::BITS {
+            return None;
+        }
+        let times_2s = |value: &BoxedUint| {
+            let mut wide = Zeroizing::new(value.resize_unchecked(precision + Word::BITS));
+            wide.shl_assign(shift);
+            Zeroizing::new(wide.rem(modulus.as_nz_ref()))
+        };
+        let x_r0 = Zeroizing::new(BoxedMontyForm::new(base.clone(), params));
+        let x_mont = times_2s(x_r0.as_montgomery());
+        let one_mont = times_2s(BoxedMontyForm::one(params).as_montgomery());
+        Some(Start {
+            m: Modulus::new(modulus.as_ref(), n),
+            x: to_limbs(&x_mont, n),
+            one: to_limbs(&one_mont, n),
+            work: Work::new(n),
+        })
+    }
+
     pub(crate) fn new(
         base: &BoxedUint,
         modulus: &Odd<BoxedUint>,

@@ -33,11 +33,12 @@ test('the JS error codes and the TypeScript union list exactly the core codes, p
   assert.deepEqual(union.sort(), [...ERROR_CODES].sort());
 });
 
-// The arithmetic as built for wasm (arith/: SIMD column sums, constant-bound
-// code for RSA-2048 and RSA-4096, the general path for the other sizes;
-// fixed-size inversions up to 2048-bit primes, boxed past them): many
-// signatures, each checked by node:crypto. The core also checks each one
-// with a public operation of its own before returning it.
+// The arithmetic as built for wasm (arith/: the two CRT halves in step in
+// SIMD lanes, with constant bounds for RSA-2048 and the general path for
+// other sizes, one half at a time past 3554-bit primes as for 8192-bit keys;
+// 30-bit safegcd inversions up to 2048-bit primes, crypto-bigint's past
+// them): many signatures, each checked by node:crypto. The core also checks
+// each one with a public operation of its own before returning it.
 test('the wasm engine signs at 2048, 2049, 3000, 4096 and 8192 bits; node:crypto verifies every signature', async () => {
   const { parseKey, signJwt } = await import('../../js/node.mjs');
   const { createPrivateKey, createPublicKey } = await import('node:crypto');

@@ -7,10 +7,10 @@
 //! WebAssembly as crypto-bigint's; larger ones crypto-bigint's own. Both
 //! are constant-time.
 
-use alloc::vec;
-use crypto_bigint::{BoxedUint, Odd, Word};
+use crypto_bigint::{BoxedUint, Odd};
 use zeroize::Zeroizing;
 
+use crate::montgomery;
 use crate::safegcd::{self, Signed30};
 
 /// `x⁻¹ mod m` for `x < m`, or `None` when `x` and `m` share a factor.
@@ -46,18 +46,11 @@ fn signed30<const N: usize>(x: &BoxedUint, m: &BoxedUint, bits: u32) -> Option<B
 
 /// The low `30·N` bits of `x` as 30-bit limbs.
 fn to_signed30<const N: usize>(x: &BoxedUint) -> Zeroizing<Signed30<N>> {
-    let words = x.as_words();
-    let word_bits = Word::BITS as usize;
-    let word = |i: usize| words.get(i).map_or(0u64, |&w| wide(w));
+    let limbs = montgomery::to_limbs_of(x, N, 30);
     let mut out = Zeroizing::new([0i32; N]);
-    for (i, limb) in out.iter_mut().enumerate() {
-        let at = i * 30;
-        let (w, shift) = (at / word_bits, at % word_bits);
-        let mut value = word(w) >> shift;
-        if shift + 30 > word_bits {
-            value |= word(w + 1) << (word_bits - shift);
-        }
-        *limb = (value & 0x3fff_ffff) as i32;
+    for (to, &from) in out.iter_mut().zip(limbs.iter()) {
+        // Below 2^30.
+        *to = from as i32;
     }
     out
 }
@@ -65,35 +58,7 @@ fn to_signed30<const N: usize>(x: &BoxedUint) -> Zeroizing<Signed30<N>> {
 /// Nonnegative 30-bit limbs back to an integer of `bits_precision` bits
 /// (the value fits).
 fn from_signed30<const N: usize>(limbs: &Signed30<N>, bits_precision: u32) -> BoxedUint {
-    let word_bits = Word::BITS as usize;
-    let mut words = Zeroizing::new(vec![
-        0 as Word;
-        (bits_precision as usize).div_ceil(word_bits)
-    ]);
-    for (i, &limb) in limbs.iter().enumerate() {
-        let limb = u64::from(limb as u32);
-        let at = i * 30;
-        let (w, shift) = (at / word_bits, at % word_bits);
-        if let Some(slot) = words.get_mut(w) {
-            *slot |= low_word(limb << shift);
-        }
-        if shift + 30 > word_bits {
-            if let Some(slot) = words.get_mut(w + 1) {
-                *slot |= low_word(limb >> (word_bits - shift));
-            }
-        }
-    }
-    BoxedUint::from_words_with_precision(words.iter().copied(), bits_precision)
-}
-
-/// A word as `u64` (it is one on 64-bit targets).
-#[allow(clippy::useless_conversion)]
-fn wide(word: Word) -> u64 {
-    u64::from(word)
-}
-
-/// The low bits of `value` that fit a word.
-#[allow(clippy::unnecessary_cast, clippy::cast_possible_truncation)]
-fn low_word(value: u64) -> Word {
-    value as Word
+    // Normalized: every limb in [0, 2^30).
+    let limbs = Zeroizing::new(limbs.map(|limb| limb as u32));
+    montgomery::from_limbs_of(&*limbs, bits_precision, 30)
 }

@@ -485,18 +485,24 @@ fn bit(x: &BoxedUint, at: u32) -> u32 {
 
 /// The low `28·n` bits of `x` as `n` limbs.
 fn to_limbs(x: &BoxedUint, n: usize) -> Zeroizing<Vec<u32>> {
+    to_limbs_of(x, n, LIMB_BITS)
+}
+
+/// The low `limb_bits·n` bits of `x` as `n` limbs of `limb_bits` (< 32)
+/// bits.
+pub(crate) fn to_limbs_of(x: &BoxedUint, n: usize, limb_bits: u32) -> Zeroizing<Vec<u32>> {
     let words = x.as_words();
     let word_bits = Word::BITS as usize;
     let word = |i: usize| words.get(i).map_or(0, |&w| wide(w));
     let mut out = Zeroizing::new(vec![0u32; n]);
     for (i, limb) in out.iter_mut().enumerate() {
-        let at = i * LIMB_BITS as usize;
+        let at = i * limb_bits as usize;
         let (w, shift) = (at / word_bits, at % word_bits);
         let mut value = word(w) >> shift;
-        if shift + LIMB_BITS as usize > word_bits {
+        if shift + limb_bits as usize > word_bits {
             value |= word(w + 1) << (word_bits - shift);
         }
-        *limb = (value as u32) & MASK;
+        *limb = (value as u32) & ((1 << limb_bits) - 1);
     }
     out
 }
@@ -515,19 +521,25 @@ fn low_word(value: u64) -> Word {
 
 /// Limbs back to an integer of `bits_precision` bits (the value fits).
 fn from_limbs(limbs: &[u32], bits_precision: u32) -> BoxedUint {
+    from_limbs_of(limbs, bits_precision, LIMB_BITS)
+}
+
+/// Limbs of `limb_bits` bits (each below 2^limb_bits) back to an integer
+/// of `bits_precision` bits (the value fits).
+pub(crate) fn from_limbs_of(limbs: &[u32], bits_precision: u32, limb_bits: u32) -> BoxedUint {
     let word_bits = Word::BITS as usize;
     let mut words = Zeroizing::new(vec![
         0 as Word;
         (bits_precision as usize).div_ceil(word_bits)
     ]);
     for (i, &limb) in limbs.iter().enumerate() {
-        let at = i * LIMB_BITS as usize;
+        let at = i * limb_bits as usize;
         let (w, shift) = (at / word_bits, at % word_bits);
         let value = u64::from(limb) << shift;
         if let Some(slot) = words.get_mut(w) {
             *slot |= low_word(value);
         }
-        if shift + LIMB_BITS as usize > word_bits {
+        if shift + limb_bits as usize > word_bits {
             if let Some(slot) = words.get_mut(w + 1) {
                 *slot |= low_word(u64::from(limb) >> (word_bits - shift));
             }

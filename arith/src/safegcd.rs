@@ -8,12 +8,17 @@
 //! 128-bit product built from four. Here matrix entries are below 2^30 and
 //! limbs 30 bits, so each product is one `i64` multiply.
 //!
-//! The algorithm (half-delta divsteps, `zeta = −(δ + ½)`) and the update
-//! steps follow libsecp256k1's `src/modinv32_impl.h` (MIT licence) and its
+//! The algorithm (half-delta divsteps, `zeta = −(δ + ½)`, as libsecp256k1
+//! had it until it moved to `eta`) and the update steps follow
+//! libsecp256k1's `src/modinv32_impl.h` and its
 //! `doc/safegcd_implementation.md`. The number of steps is the bound that
-//! crypto-bigint uses, from <https://github.com/sipa/safegcd-bounds>:
-//! `⌊(45907·b + 30179) / 19929⌋` for `b`-bit inputs, so the running time
-//! depends on `b` and `N` only.
+//! crypto-bigint uses for the same variant, from
+//! <https://github.com/sipa/safegcd-bounds>: `⌊(45907·b + 30179) / 19929⌋`
+//! for `b`-bit inputs, so the running time depends on `b` and `N` only.
+//!
+//! The functions below are a translation of libsecp256k1's, which carry
+//! this notice: Copyright (c) 2020 Peter Dettman. Distributed under the MIT
+//! software license, see <https://www.opensource.org/licenses/mit-license.php>.
 
 // Limb indices run over 0..N, N ≥ 2 by construction.
 #![allow(clippy::indexing_slicing)]
@@ -36,10 +41,9 @@ struct Matrix {
     r: i32,
 }
 
-/// `x⁻¹ mod m` for odd `m` and `0 ≤ x < m`, both given as 30-bit limbs of
-/// values below `2^bits` (with `30·(N−1) < bits + 1 ≤ 30·N` or more limbs),
-/// or `None` when `gcd(x, m) ≠ 1` (`x = 0` included). The result is in
-/// `[0, m)`.
+/// `x⁻¹ mod m` for odd `m < 2^bits` and `0 ≤ x < m`, given in `N ≥
+/// bits/30 + 1` limbs of 30 bits, or `None` when `gcd(x, m) ≠ 1` (`x = 0`
+/// included). The result is in `[0, m)`.
 pub(crate) fn invert<const N: usize>(
     x: &Signed30<N>,
     m: &Signed30<N>,

@@ -46,12 +46,8 @@ use zeroize::Zeroizing;
 
 /// Bits per limb.
 pub const LIMB_BITS: u32 = 28;
-const MASK: u32 = mask();
-
 /// The low [`LIMB_BITS`] bits set.
-pub(crate) const fn mask() -> u32 {
-    (1 << LIMB_BITS) - 1
-}
+pub(crate) const MASK: u32 = (1 << LIMB_BITS) - 1;
 
 /// Bits of the exponent per window, and the table of powers it indexes.
 pub(crate) const WINDOW: u32 = 5;
@@ -156,8 +152,7 @@ impl Start {
     fn from_params(base: &BoxedUint, params: &BoxedMontyParams) -> Option<Self> {
         let modulus = params.modulus();
         let precision = params.bits_precision();
-        let bits = modulus.as_ref().bit_width_vartime();
-        let n = usize::try_from(bits.checked_add(2)?.div_ceil(LIMB_BITS)).ok()?;
+        let n = limbs_for(modulus.as_ref().bit_width_vartime())?;
         let shift = (LIMB_BITS * u32::try_from(n).ok()?).checked_sub(precision)?;
         if n > MAX_LIMBS || base.bits_precision() != precision || shift >= Word::BITS {
             return None;
@@ -170,12 +165,7 @@ impl Start {
         let x_r0 = Zeroizing::new(BoxedMontyForm::new(base.clone(), params));
         let x_mont = times_2s(x_r0.as_montgomery());
         let one_mont = times_2s(BoxedMontyForm::one(params).as_montgomery());
-        Some(Start {
-            m: Modulus::new(modulus.as_ref(), n),
-            x: to_limbs(&x_mont, n),
-            one: to_limbs(&one_mont, n),
-            work: Work::new(n),
-        })
+        Some(Self::from_forms(modulus, n, &x_mont, &one_mont))
     }
 
     pub(crate) fn new(
@@ -183,8 +173,7 @@ impl Start {
         modulus: &Odd<BoxedUint>,
         modulus_bits: u32,
     ) -> Option<Self> {
-        // R = 2^(28·n) > 4·modulus.
-        let n = usize::try_from(modulus_bits.checked_add(2)?.div_ceil(LIMB_BITS)).ok()?;
+        let n = limbs_for(modulus_bits)?;
         if n > MAX_LIMBS || modulus.as_ref().bit_width() > modulus_bits {
             return None;
         }
@@ -200,13 +189,29 @@ impl Start {
                 .shl(r_bits)
                 .rem(nz),
         );
-        Some(Start {
-            m: Modulus::new(modulus.as_ref(), n),
-            x: to_limbs(&x_mont, n),
-            one: to_limbs(&one_mont, n),
-            work: Work::new(n),
-        })
+        Some(Self::from_forms(modulus, n, &x_mont, &one_mont))
     }
+
+    /// The start from `x·R mod m` and `R mod m` as integers.
+    fn from_forms(
+        modulus: &Odd<BoxedUint>,
+        n: usize,
+        x_mont: &BoxedUint,
+        one_mont: &BoxedUint,
+    ) -> Self {
+        Start {
+            m: Modulus::new(modulus.as_ref(), n),
+            x: to_limbs(x_mont, n),
+            one: to_limbs(one_mont, n),
+            work: Work::new(n),
+        }
+    }
+}
+
+/// Limbs for a modulus below `2^modulus_bits`: the fewest `n` with
+/// `R = 2^(28·n) > 4·modulus`.
+pub(crate) fn limbs_for(modulus_bits: u32) -> Option<usize> {
+    usize::try_from(modulus_bits.checked_add(2)?.div_ceil(LIMB_BITS)).ok()
 }
 
 /// The fixed windows below `top`, from the most significant: five
@@ -362,15 +367,18 @@ impl Modulus {
         one[0] = 1;
         let mut tmp = Zeroizing::new(vec![0u32; n]);
         self.mul(acc, &one, &mut tmp, work);
-        self.finish_reduced(&tmp, bits_precision)
+        self.finish_reduced(tmp, bits_precision)
     }
 
     /// A value already out of Montgomery form (at most m), reduced below
     /// m, as an integer of `bits_precision` bits.
-    pub(crate) fn finish_reduced(&self, value: &[u32], bits_precision: u32) -> BoxedUint {
-        let mut tmp = Zeroizing::new(value.to_vec());
-        self.reduce_once(&mut tmp);
-        from_limbs(&tmp, bits_precision)
+    pub(crate) fn finish_reduced(
+        &self,
+        mut value: Zeroizing<Vec<u32>>,
+        bits_precision: u32,
+    ) -> BoxedUint {
+        self.reduce_once(&mut value);
+        from_limbs(&value, bits_precision)
     }
 
     /// `a -= m` when `a ≥ m`, by a masked subtraction.

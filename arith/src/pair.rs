@@ -11,7 +11,7 @@
 //! is done once for both.
 //!
 //! Layout. A value is `n` pairs of limbs, `v[2i + h]` = limb `i` of half
-//! `h`, in limbs of [`LIMB_BITS`] bits. A product
+//! `h`, in limbs of [`montgomery::LIMB_BITS`] bits. A product
 //! reads its operands as chunks of four limbs: the left chunk `L_j = [a⁰ⱼ,
 //! a¹ⱼ, u⁰ⱼ, u¹ⱼ]` (operand limbs and Montgomery digits) and the right chunk
 //! `R_i = [b⁰ᵢ, b¹ᵢ, m⁰ᵢ, m¹ᵢ]` (the other operand and the moduli), the
@@ -36,7 +36,7 @@ use alloc::vec::Vec;
 use crypto_bigint::{BoxedUint, Odd};
 use zeroize::Zeroizing;
 
-use crate::montgomery::{self, equal_mask, window, Start, LIMB_BITS, TABLE, WINDOW};
+use crate::montgomery::{self, equal_mask, window, Start, TABLE, WINDOW};
 
 /// The most limbs per half. A column's sum in one lane holds at most `n`
 /// operand products below 2^56 (a doubled cross product in a square counts
@@ -63,11 +63,10 @@ pub fn pow_mod_pair(
     moduli: [&Odd<BoxedUint>; 2],
     modulus_bits: [u32; 2],
 ) -> Option<[BoxedUint; 2]> {
-    let limbs = |bits: u32| bits.checked_add(2).map(|b| b.div_ceil(LIMB_BITS));
-    let n = limbs(modulus_bits[0])?;
+    let n = montgomery::limbs_for(modulus_bits[0])?;
     let exponent_bits = exponents[0].bits_precision();
-    if Some(n) != limbs(modulus_bits[1])
-        || n as usize > MAX_LIMBS
+    if Some(n) != montgomery::limbs_for(modulus_bits[1])
+        || n > MAX_LIMBS
         || exponent_bits != exponents[1].bits_precision()
     {
         return Some([
@@ -114,8 +113,8 @@ pub fn pow_mod_pair(
     m.mul::<0>(&mut acc, &unit, &mut work);
     let [p0, p1] = &starts;
     Some([
-        p0.m.finish_reduced(&half(&acc, 0), moduli[0].as_ref().bits_precision()),
-        p1.m.finish_reduced(&half(&acc, 1), moduli[1].as_ref().bits_precision()),
+        p0.m.finish_reduced(half(&acc, 0), moduli[0].as_ref().bits_precision()),
+        p1.m.finish_reduced(half(&acc, 1), moduli[1].as_ref().bits_precision()),
     ])
 }
 
@@ -272,7 +271,7 @@ impl PairModulus {
     fn reduce<const N: usize, const SQUARE: bool>(&self, out: &mut [u32], work: &mut Work) {
         let n = self.len::<N>();
         let Work { left, right } = work;
-        let mask = u64::from(montgomery::mask());
+        let mask = u64::from(montgomery::MASK);
         let mut carry = [0u64; 2];
         // Column k's digits from its sum; stores u_k, returns it.
         let digit = |left: &mut [u32], k: usize, sum: [u64; 2], carry: &mut [u64; 2]| {

@@ -60,10 +60,7 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
                 .map(Zeroizing::new)
         };
         if let (Some(inverse_p), Some(inverse_q)) = (inverse(p), inverse(q)) {
-            let r_e = Zeroizing::new(
-                montgomery::pow_public(&r, key.e(), key.n_params())
-                    .unwrap_or_else(|| public_pow_boxed(&r, key)),
-            );
+            let r_e = public_pow(&r, key);
             let r_inv = crt(&inverse_p, &inverse_q, q, qinv, bits);
             break (mul_mod(c, &r_e, key.n_params()), r_inv);
         }
@@ -85,10 +82,7 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
 
     // Undo the base blinding, then check: s^e = c.
     let signature = mul_mod(&m, &r_inv, key.n_params());
-    let check = Zeroizing::new(
-        montgomery::pow_public(&signature, key.e(), key.n_params())
-            .unwrap_or_else(|| public_pow_boxed(&signature, key)),
-    );
+    let check = public_pow(&signature, key);
     if *check != *c {
         return Err(Error::Crypto);
     }
@@ -105,12 +99,17 @@ fn mul_mod(a: &BoxedUint, b: &BoxedUint, params: &BoxedMontyParams) -> Zeroizing
     Zeroizing::new(product.as_montgomery().clone())
 }
 
-/// `r^e mod n` by crypto-bigint, for moduli past the kernel's
-/// [`montgomery::MAX_LIMBS`] (over 7140 bits).
-fn public_pow_boxed(r: &BoxedUint, key: &PrivateKey) -> BoxedUint {
-    let form = Zeroizing::new(BoxedMontyForm::new(r.clone(), key.n_params()));
-    let powered = Zeroizing::new(form.pow_bounded_exp(key.e(), key.e().bit_width()));
-    powered.retrieve()
+/// `x^e mod n` by the kernel's [`montgomery::pow_public`], or by
+/// crypto-bigint for moduli past the kernel's [`montgomery::MAX_LIMBS`]
+/// (over 7140 bits).
+fn public_pow(x: &BoxedUint, key: &PrivateKey) -> Zeroizing<BoxedUint> {
+    Zeroizing::new(
+        montgomery::pow_public(x, key.e(), key.n_params()).unwrap_or_else(|| {
+            let form = Zeroizing::new(BoxedMontyForm::new(x.clone(), key.n_params()));
+            let powered = Zeroizing::new(form.pow_bounded_exp(key.e(), key.e().bit_width()));
+            powered.retrieve()
+        }),
+    )
 }
 
 /// The integer below `n = p·q` that is `mp` modulo p and `mq` modulo q

@@ -147,8 +147,8 @@ impl Start {
     /// [`Start::new`] for a base of `params`' precision, without long
     /// division: crypto-bigint's Montgomery form gives `x·R₀ mod m` and
     /// `R₀ mod m` for `R₀ = 2^precision`, and `R = R₀·2^s` with `s` below a
-    /// word, so a shift and a remainder with a one-word quotient finish
-    /// each. `None` when that does not apply.
+    /// word, so `s` modular doublings finish each. `None` when that does
+    /// not apply.
     fn from_params(base: &BoxedUint, params: &BoxedMontyParams) -> Option<Self> {
         let modulus = params.modulus();
         let precision = params.bits_precision();
@@ -157,15 +157,22 @@ impl Start {
         if n > MAX_LIMBS || base.bits_precision() != precision || shift >= Word::BITS {
             return None;
         }
-        let times_2s = |value: &BoxedUint| {
-            let mut wide = Zeroizing::new(value.resize_unchecked(precision + Word::BITS));
-            wide.shl_assign(shift);
-            Zeroizing::new(wide.rem(modulus.as_nz_ref()))
+        let m = Modulus::new(modulus.as_ref(), n);
+        let times_2s = |form: &BoxedMontyForm| {
+            let mut limbs = to_limbs(form.as_montgomery(), n);
+            for _ in 0..shift {
+                m.double(&mut limbs);
+            }
+            limbs
         };
-        let x_r0 = Zeroizing::new(BoxedMontyForm::new(base.clone(), params));
-        let x_mont = times_2s(x_r0.as_montgomery());
-        let one_mont = times_2s(BoxedMontyForm::one(params).as_montgomery());
-        Some(Self::from_forms(modulus, n, &x_mont, &one_mont))
+        let x = times_2s(&BoxedMontyForm::new(base.clone(), params));
+        let one = times_2s(&BoxedMontyForm::one(params));
+        Some(Start {
+            m,
+            x,
+            one,
+            work: Work::new(n),
+        })
     }
 
     pub(crate) fn new(
@@ -379,6 +386,18 @@ impl Modulus {
     ) -> BoxedUint {
         self.reduce_once(&mut value);
         from_limbs(&value, bits_precision)
+    }
+
+    /// `a ← 2a mod m` for `a < m`: a shift, then [`Modulus::reduce_once`]
+    /// (`2a < 2m` fits the limbs, as `R > 4m`).
+    fn double(&self, a: &mut [u32]) {
+        let mut carry = 0;
+        for limb in a.iter_mut() {
+            let doubled = (*limb << 1) | carry;
+            carry = doubled >> LIMB_BITS;
+            *limb = doubled & MASK;
+        }
+        self.reduce_once(a);
     }
 
     /// `a -= m` when `a ≥ m`, by a masked subtraction.

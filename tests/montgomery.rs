@@ -134,6 +134,27 @@ fn pow_public_matches_crypto_bigint() {
         }
     }
     assert_eq!(cases, 9 * 5 * 6);
+    // All-ones moduli (every limb full), with bases at the top of their
+    // range; the entry into Montgomery form is the doubling one.
+    for modulus_bits in [1024u32, 2048, 4096] {
+        let m = BoxedUint::max(modulus_bits);
+        let odd = crypto_bigint::Odd::new(m.clone()).unwrap();
+        let params = crypto_bigint::modular::BoxedMontyParams::new(odd);
+        for base in [
+            m.wrapping_sub(BoxedUint::one()),
+            m.wrapping_sub(BoxedUint::from(2u64)),
+            m.shr(1),
+            s.uint(modulus_bits, modulus_bits),
+        ] {
+            for e in [BoxedUint::from(65537u64), s.uint(64, 64)] {
+                assert_eq!(
+                    pow_public(&base, &e, &params).unwrap(),
+                    reference(&base, &e, &m),
+                    "all-ones modulus of {modulus_bits} bits"
+                );
+            }
+        }
+    }
     let too_big = crypto_bigint::Odd::new(s.odd(28 * 255 - 1, 7168)).unwrap();
     let too_big = crypto_bigint::modular::BoxedMontyParams::new(too_big);
     assert!(pow_public(&BoxedUint::one(), &BoxedUint::from(3u64), &too_big).is_none());

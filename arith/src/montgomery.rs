@@ -576,8 +576,48 @@ pub(crate) fn from_limbs_of(limbs: &[u32], bits_precision: u32, limb_bits: u32) 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
-    use super::{add3, shift_down, LIMB_BITS};
+    use super::{add3, from_limbs, limbs_for, shift_down, to_limbs, Modulus, LIMB_BITS, MASK};
+    use crypto_bigint::{BoxedUint, NonZero};
+
+    #[test]
+    fn doubling_stays_reduced_and_matches_crypto_bigint() {
+        // Moduli: all ones, 2^(b-1) + 1, and a fixed odd pattern; values
+        // from 0 to m - 1, around m/2 (where 2a passes m), and in between.
+        for bits in [29u32, 1024, 2048] {
+            let precision = bits.next_multiple_of(64);
+            let all_ones = BoxedUint::max(precision).shr(precision - bits);
+            let mut low_top = BoxedUint::one_with_precision(precision).shl(bits - 1);
+            low_top.wrapping_add_assign(BoxedUint::one());
+            let pattern = all_ones
+                .shr(3)
+                .wrapping_sub(BoxedUint::from(0x0155_5556u64));
+            for (m, width) in [(all_ones, bits), (low_top, bits), (pattern, bits - 3)] {
+                assert_eq!((m.bit_width(), m.as_words()[0] & 1), (width, 1));
+                let n = limbs_for(bits).unwrap();
+                let modulus = Modulus::new(&m, n);
+                let half = m.shr(1);
+                let values = [
+                    BoxedUint::zero_with_precision(precision),
+                    BoxedUint::one_with_precision(precision),
+                    half.clone(),
+                    half.wrapping_add(BoxedUint::one()),
+                    m.wrapping_sub(BoxedUint::one()),
+                    m.wrapping_sub(BoxedUint::from(2u64)),
+                    m.shr(2).wrapping_mul(BoxedUint::from(3u64)),
+                ];
+                let nz = NonZero::new(m.clone()).unwrap();
+                for a in values {
+                    let mut limbs = to_limbs(&a, n);
+                    modulus.double(&mut limbs);
+                    assert!(limbs.iter().all(|&limb| limb <= MASK));
+                    let expected = a.add_mod(&a, &nz);
+                    assert_eq!(from_limbs(&limbs, precision), expected, "2·{a} mod {m}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn column_carries_past_64_bits_are_kept() {

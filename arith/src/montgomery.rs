@@ -165,8 +165,8 @@ impl Start {
             }
             limbs
         };
-        let x = times_2s(&BoxedMontyForm::new(base.clone(), params));
-        let one = times_2s(&BoxedMontyForm::one(params));
+        let x = times_2s(&Zeroizing::new(BoxedMontyForm::new(base.clone(), params)));
+        let one = times_2s(&Zeroizing::new(BoxedMontyForm::one(params)));
         Some(Start {
             m,
             x,

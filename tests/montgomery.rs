@@ -289,9 +289,9 @@ fn pow_mod_pair_matches_crypto_bigint_in_step_and_one_by_one() {
     let mut cases = 0;
     // Limb counts (⌈(bits + 2)/28⌉) 1 to 4 (no column pairs, then the
     // first), 42 (constant loop bounds), 43 (odd: a column left over on
-    // each side of n), 78, 127 (pair::MAX_LIMBS: in step) and 128 (past
-    // it: one by one). The second half's bound is one bit more and needs
-    // as many limbs.
+    // each side of n), 78 (constant too), 127 (pair::MAX_LIMBS: in step)
+    // and 128 (past it: one by one). The second half's bound is one bit
+    // more and needs as many limbs.
     let limbs = |bits: u32| (bits + 2).div_ceil(28);
     for bits in [
         2u32, 27, 29, 55, 57, 83, 85, 1153, 1173, 1175, 2179, 3553, 3555,
@@ -391,12 +391,13 @@ fn pow_mod_pair_takes_unequal_halves_one_by_one() {
 
 #[test]
 fn pow_mod_pair_column_sums_at_their_largest_still_match() {
-    // Moduli whose every limb is 2^28 − 1, at 42 limbs and at the pair
-    // kernel's limit of 127: the largest digit products. Debug builds trap
+    // Moduli whose every limb is 2^28 − 1, at 42 and 78 limbs (constant
+    // loop bounds) and at the pair kernel's limit of 127: the largest digit
+    // products. Debug builds trap
     // on overflow, so a column passing 2^64 fails here.
     use crypto_bigint::Odd;
     let mut s = Stream(0xa11_0e5);
-    for limbs in [42u32, pair::MAX_LIMBS as u32] {
+    for limbs in [42u32, 78, pair::MAX_LIMBS as u32] {
         let bits = 28 * limbs - 2;
         let precision = bits.next_multiple_of(64);
         let m = BoxedUint::one_with_precision(precision)

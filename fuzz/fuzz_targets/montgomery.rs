@@ -9,10 +9,14 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     // [slack][modulus length][exponent length] modulus ‖ exponent ‖ base.
+    // The exponent length byte's top bit adds 128 bytes to the modulus:
+    // up to 383 bytes (3064 bits, 110 limbs), past the 78 limbs of
+    // RSA-4096's blinded primes, which the pair runs with constant bounds.
     // Exponents up to 32 bytes: the limb loops depend on the modulus, and
     // short exponents keep the runs fast.
     let [slack, m_len, e_len, rest @ ..] = data else { return };
-    let (m_len, e_len) = (usize::from(*m_len).max(1), usize::from(*e_len % 33).max(1));
+    let m_len = usize::from(*m_len).max(1) + 128 * usize::from(*e_len >> 7);
+    let e_len = usize::from((*e_len & 0x7f) % 33).max(1);
     if rest.len() < m_len + e_len {
         return;
     }
@@ -72,6 +76,6 @@ fuzz_target!(|data: &[u8]| {
         Some(got) => assert_eq!(got, want, "m={m} e={e} base={base} bound={bound}"),
         None => assert!(bound.div_ceil(28) as usize + 1 > iamjwt::montgomery::MAX_LIMBS),
     }
-    // Moduli here are at most 2040 bits, which the kernel always takes.
+    // Moduli here are at most 3064 bits, which the kernel always takes.
     assert_eq!(public, Some(want), "pow_public m={m} e={e} base={base}");
 });

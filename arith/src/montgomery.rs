@@ -167,12 +167,7 @@ impl Start {
         };
         let x = times_2s(&Zeroizing::new(BoxedMontyForm::new(base.clone(), params)));
         let one = times_2s(&Zeroizing::new(BoxedMontyForm::one(params)));
-        Some(Start {
-            m,
-            x,
-            one,
-            work: Work::new(n),
-        })
+        Some(Self::from_parts(m, x, one))
     }
 
     pub(crate) fn new(
@@ -196,22 +191,18 @@ impl Start {
                 .shl(r_bits)
                 .rem(nz),
         );
-        Some(Self::from_forms(modulus, n, &x_mont, &one_mont))
+        Some(Self::from_parts(
+            Modulus::new(modulus.as_ref(), n),
+            to_limbs(&x_mont, n),
+            to_limbs(&one_mont, n),
+        ))
     }
 
-    /// The start from `x·R mod m` and `R mod m` as integers.
-    fn from_forms(
-        modulus: &Odd<BoxedUint>,
-        n: usize,
-        x_mont: &BoxedUint,
-        one_mont: &BoxedUint,
-    ) -> Self {
-        Start {
-            m: Modulus::new(modulus.as_ref(), n),
-            x: to_limbs(x_mont, n),
-            one: to_limbs(one_mont, n),
-            work: Work::new(n),
-        }
+    /// The start from the modulus and the limbs of `x·R mod m` and `R mod
+    /// m`, with scratch space for its limb count.
+    fn from_parts(m: Modulus, x: Zeroizing<Vec<u32>>, one: Zeroizing<Vec<u32>>) -> Self {
+        let work = Work::new(m.n());
+        Start { m, x, one, work }
     }
 }
 

@@ -345,21 +345,29 @@ pub fn defaults() -> JsValue {
 struct JsRequest<'a> {
     method: &'a str,
     url: &'a str,
-    headers: alloc::collections::BTreeMap<&'a str, &'a str>,
+    headers: Headers<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<&'a str>,
 }
 
-fn request_to_js(request: &exchange::HttpRequest) -> JsValue {
-    // Inserted, not collected: see json::Value::object.
-    let mut headers = alloc::collections::BTreeMap::new();
-    for (name, value) in &request.headers {
-        headers.insert(*name, value.as_str());
+/// A request's headers as a JS object, in the request's order (names are
+/// distinct).
+struct Headers<'a>(&'a [(&'static str, String)]);
+
+impl Serialize for Headers<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> core::result::Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (*name, value.as_str())))
     }
+}
+
+fn request_to_js(request: &exchange::HttpRequest) -> JsValue {
     to_object(&JsRequest {
         method: request.method,
         url: &request.url,
-        headers,
+        headers: Headers(&request.headers),
         body: request.body.as_deref(),
     })
 }

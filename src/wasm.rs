@@ -2,19 +2,26 @@
 //! types and the core's errors to JS `Error`s named `IamJwtError` with a
 //! `code`. All logic stays in the core.
 
-extern crate std; // the allocator and panic handler of the cdylib
+// The cdylib is `no_std` too: it brings its own allocator (below) and panic
+// handler, so no formatting of panic messages is linked.
+
+/// A panic traps, as `panic = "abort"` would: the instance is not used again.
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 /// Every heap block is wiped when freed, so no temporary that held key
 /// material (in this crate or in rsa and crypto-bigint, whose big integers do
 /// not wipe themselves) survives in wasm memory after it is dropped.
 struct WipingAllocator;
 
-// SAFETY: delegates to the system allocator; only adds a wipe of the block
+// SAFETY: delegates to dlmalloc (the allocator std uses on wasm32); only adds a wipe of the block
 // being freed, which the caller owns until `dealloc` returns.
 unsafe impl core::alloc::GlobalAlloc for WipingAllocator {
     unsafe fn alloc(&self, layout: core::alloc::Layout) -> *mut u8 {
         // SAFETY: same contract as the caller's.
-        unsafe { std::alloc::System.alloc(layout) }
+        unsafe { dlmalloc::GlobalDlmalloc.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: core::alloc::Layout) {
@@ -22,7 +29,7 @@ unsafe impl core::alloc::GlobalAlloc for WipingAllocator {
         let block = unsafe { core::slice::from_raw_parts_mut(ptr, layout.size()) };
         zeroize::Zeroize::zeroize(block);
         // SAFETY: same contract as the caller's.
-        unsafe { std::alloc::System.dealloc(ptr, layout) }
+        unsafe { dlmalloc::GlobalDlmalloc.dealloc(ptr, layout) }
     }
 }
 
@@ -50,7 +57,6 @@ impl Drop for StackScrub {
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -88,16 +94,24 @@ fn to_js(error: &Error) -> JsValue {
 type JsResult<T> = core::result::Result<T, JsValue>;
 
 /// A whole, non-negative number of seconds that JS numbers hold exactly.
+/// A fractional `now` counts whole seconds; a fractional `ttl` is refused.
 fn seconds(name: &str, value: f64, whole: bool) -> core::result::Result<u64, Error> {
-    let ok = value.is_finite() && value >= 0.0 && value <= MAX_SAFE_SECONDS as f64;
-    if !ok || (whole && value.fract() != 0.0) {
-        return Err(Error::OptionInvalid(alloc::format!(
+    let invalid = || {
+        Error::OptionInvalid(alloc::format!(
             "{name} must be a whole number of seconds from 0 to 2^53"
-        )));
+        ))
+    };
+    if !(value.is_finite() && value >= 0.0 && value <= MAX_SAFE_SECONDS as f64) {
+        return Err(invalid());
     }
-    // Truncation is the intent: a fractional `now` counts whole seconds.
+    // In [0, 2^53] the cast is the floor, and the floor converts back exactly.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    Ok(value.floor() as u64)
+    let floor = value as u64;
+    #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
+    if whole && floor as f64 != value {
+        return Err(invalid());
+    }
+    Ok(floor)
 }
 
 /// `SignOptions` from JS numbers, checked as whole seconds.
@@ -109,9 +123,42 @@ fn sign_options(now: f64, ttl: f64, audience: Option<String>) -> crate::Result<S
     })
 }
 
-fn to_object<T: Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+/// A plain JS object, built one property at a time.
+struct Object(js_sys::Object);
+
+impl Object {
+    fn new() -> Self {
+        Self(js_sys::Object::new())
+    }
+
+    fn set(self, name: &str, value: &JsValue) -> Self {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(name), value);
+        self
+    }
+
+    fn str(self, name: &str, value: &str) -> Self {
+        self.set(name, &JsValue::from_str(value))
+    }
+
+    /// `null` for `None`, as JSON would have it.
+    fn str_or_null(self, name: &str, value: Option<&str>) -> Self {
+        self.set(name, &value.map_or(JsValue::NULL, JsValue::from_str))
+    }
+
+    /// Whole seconds and counts, all below 2^53.
+    #[allow(clippy::cast_precision_loss)]
+    fn number(self, name: &str, value: u64) -> Self {
+        self.set(name, &JsValue::from_f64(value as f64))
+    }
+
+    fn bool(self, name: &str, value: bool) -> Self {
+        self.set(name, &JsValue::from_bool(value))
+    }
+
+    fn done(self) -> JsValue {
+        self.0.into()
+    }
 }
 
 /// A parsed authorized key held in wasm memory. Freeing it (or letting the
@@ -119,16 +166,6 @@ fn to_object<T: Serialize>(value: &T) -> JsValue {
 #[wasm_bindgen]
 pub struct KeyHandle {
     key: AuthorizedKey,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct KeyInfo<'a> {
-    id: &'a str,
-    service_account_id: &'a str,
-    key_algorithm: Option<&'a str>,
-    created_at: Option<&'a str>,
-    modulus_bits: u32,
 }
 
 #[wasm_bindgen]
@@ -147,13 +184,13 @@ impl KeyHandle {
     /// `{id, serviceAccountId, keyAlgorithm, createdAt, modulusBits}`: no secrets.
     pub fn info(&self) -> JsValue {
         let key = &self.key;
-        to_object(&KeyInfo {
-            id: key.id(),
-            service_account_id: key.service_account_id(),
-            key_algorithm: key.key_algorithm(),
-            created_at: key.created_at(),
-            modulus_bits: key.modulus_bits(),
-        })
+        Object::new()
+            .str("id", key.id())
+            .str("serviceAccountId", key.service_account_id())
+            .str_or_null("keyAlgorithm", key.key_algorithm())
+            .str_or_null("createdAt", key.created_at())
+            .number("modulusBits", key.modulus_bits().into())
+            .done()
     }
 
     /// Signs a JWT issued at `now` (seconds) that lives `ttl` seconds.
@@ -274,22 +311,6 @@ fn decoded_to_js(decoded: &jwt::Decoded) -> JsValue {
     object.into()
 }
 
-#[derive(Serialize)]
-struct JsCheck<'a> {
-    id: &'a str,
-    ok: bool,
-    verdict: &'a str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct JsReport<'a> {
-    ok: bool,
-    checks: Vec<JsCheck<'a>>,
-}
-
 /// Runs the offline key check: `{ok, checks: [{id, ok, verdict, message, code?}]}`.
 #[wasm_bindgen(js_name = checkKey)]
 pub fn check_key(text: String, now: f64) -> JsResult<JsValue> {
@@ -297,21 +318,22 @@ pub fn check_key(text: String, now: f64) -> JsResult<JsValue> {
     let text = Zeroizing::new(text);
     let now = seconds("now", now, false).map_err(|e| to_js(&e))?;
     let report = check::check_key(&text, now);
-    let checks = report
-        .checks
-        .iter()
-        .map(|c| JsCheck {
-            id: c.id,
-            ok: c.verdict != Verdict::Fail,
-            verdict: c.verdict.as_str(),
-            message: &c.message,
-            code: c.code,
-        })
-        .collect();
-    Ok(to_object(&JsReport {
-        ok: report.ok(),
-        checks,
-    }))
+    let checks = js_sys::Array::new();
+    for c in &report.checks {
+        let mut check = Object::new()
+            .str("id", c.id)
+            .bool("ok", c.verdict != Verdict::Fail)
+            .str("verdict", c.verdict.as_str())
+            .str("message", &c.message);
+        if let Some(code) = c.code {
+            check = check.str("code", code);
+        }
+        checks.push(&check.done());
+    }
+    Ok(Object::new()
+        .bool("ok", report.ok())
+        .set("checks", &checks)
+        .done())
 }
 
 /// Every error code the core can give.
@@ -323,69 +345,43 @@ pub fn error_codes() -> Vec<String> {
 /// The defaults the JS layer shows and uses: `{audience, ttl, maxTtl, leeway}`.
 #[wasm_bindgen]
 pub fn defaults() -> JsValue {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Defaults {
-        audience: &'static str,
-        ttl: u64,
-        max_ttl: u64,
-        leeway: u64,
-    }
-    to_object(&Defaults {
-        audience: jwt::DEFAULT_AUDIENCE,
-        ttl: jwt::DEFAULT_TTL,
-        max_ttl: jwt::MAX_TTL,
-        leeway: jwt::DEFAULT_LEEWAY,
-    })
+    Object::new()
+        .str("audience", jwt::DEFAULT_AUDIENCE)
+        .number("ttl", jwt::DEFAULT_TTL)
+        .number("maxTtl", jwt::MAX_TTL)
+        .number("leeway", jwt::DEFAULT_LEEWAY)
+        .done()
 }
 
 // ---- Getting tokens: requests as values, answers parsed (sans-IO) ----
 
-#[derive(Serialize)]
-struct JsRequest<'a> {
-    method: &'a str,
-    url: &'a str,
-    headers: Headers<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<&'a str>,
-}
-
-/// A request's headers as a JS object, in the request's order (names are
-/// distinct).
-struct Headers<'a>(&'a [(&'static str, String)]);
-
-impl Serialize for Headers<'_> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> core::result::Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(name, value)| (*name, value.as_str())))
-    }
-}
-
+/// `{method, url, headers, body?}`, the headers as an object in the
+/// request's order (their names are distinct).
 fn request_to_js(request: &exchange::HttpRequest) -> JsValue {
-    to_object(&JsRequest {
-        method: request.method,
-        url: &request.url,
-        headers: Headers(&request.headers),
-        body: request.body.as_deref(),
-    })
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsToken<'a> {
-    token: &'a str,
-    expires_at: u64,
+    let headers = request
+        .headers
+        .iter()
+        .fold(Object::new(), |headers, (name, value)| {
+            headers.str(name, value)
+        });
+    let object = Object::new()
+        .str("method", request.method)
+        .str("url", &request.url)
+        .set("headers", &headers.done());
+    match &request.body {
+        Some(body) => object.str("body", body),
+        None => object,
+    }
+    .done()
 }
 
 fn token_to_js(result: crate::Result<exchange::Token>) -> JsResult<JsValue> {
     result
         .map(|t| {
-            to_object(&JsToken {
-                token: &t.token,
-                expires_at: t.expires_at,
-            })
+            Object::new()
+                .str("token", &t.token)
+                .number("expiresAt", t.expires_at)
+                .done()
         })
         .map_err(|e| to_js(&e))
 }
@@ -496,19 +492,13 @@ impl EmulatorCore {
     pub fn add_key(&mut self, json: String) -> JsResult<JsValue> {
         let _scrub = StackScrub;
         let json = Zeroizing::new(json);
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Ids {
-            id: String,
-            service_account_id: String,
-        }
         self.inner
             .add_key(&json)
             .map(|(id, service_account_id)| {
-                to_object(&Ids {
-                    id,
-                    service_account_id,
-                })
+                Object::new()
+                    .str("id", &id)
+                    .str("serviceAccountId", &service_account_id)
+                    .done()
             })
             .map_err(|e| to_js(&e))
     }
@@ -523,14 +513,9 @@ impl EmulatorCore {
     ) -> JsResult<JsValue> {
         let now = seconds("now", now, false).map_err(|e| to_js(&e))?;
         let answer = self.inner.exchange(body, now, request_id, new_token);
-        #[derive(Serialize)]
-        struct Answer<'a> {
-            status: u16,
-            body: &'a str,
-        }
-        Ok(to_object(&Answer {
-            status: answer.status,
-            body: &answer.body,
-        }))
+        Ok(Object::new()
+            .number("status", answer.status.into())
+            .str("body", &answer.body)
+            .done())
     }
 }

@@ -51,6 +51,18 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
       }
     });
 
+    test('a key without key_algorithm or created_at shows them as null', () => {
+      const json = JSON.parse(fixture('key-2048.json'));
+      delete json.key_algorithm;
+      delete json.created_at;
+      const key = parseKey(json);
+      assert.deepEqual(
+        [key.keyAlgorithm, key.createdAt, key.modulusBits, key.id],
+        [null, null, 2048, 'ajetestkey2048000001'],
+      );
+      key.free();
+    });
+
     test('every reject throws its code, without quoting the key', () => {
       const manifest = JSON.parse(fixture('rejects.json'));
       for (const [name, text] of fixtureDir('rejects')) {
@@ -165,6 +177,7 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
         'json', 'fields', 'private_key', 'rsa', 'key_size', 'key_algorithm', 'public_key', 'preamble_id', 'sign_verify',
       ]);
       assert.ok(good.checks.every((c) => c.ok && c.verdict === 'pass' && c.message));
+      assert.deepEqual(Object.keys(good.checks[0]), ['id', 'ok', 'verdict', 'message'], 'no code on a passing check');
       const small = checkKey(fixture('rejects/rsa-1024.json'));
       assert.equal(small.ok, false);
       const failed = small.checks.find((c) => !c.ok);

@@ -139,11 +139,7 @@ impl AuthorizedKey {
     /// # Errors
     /// [`Error::Crypto`] if encoding fails (it does not for a decoded key).
     pub fn to_pkcs8_der(&self) -> Result<zeroize::Zeroizing<alloc::vec::Vec<u8>>> {
-        use pkcs8::EncodePrivateKey as _;
-        self.private_key
-            .to_pkcs8_der()
-            .map(|doc| doc.to_bytes())
-            .map_err(|_| Error::Crypto)
+        crate::key::private_key_to_pkcs8_der(&self.private_key)
     }
 
     /// The PS256 verifier for this key's public half.

@@ -181,3 +181,35 @@ fn ids_must_look_like_ids() {
         assert_eq!(err.code(), "ERR_KEY_FIELD_INVALID", "{bad}");
     }
 }
+
+#[test]
+fn pkcs8_export_matches_rsa_encoder_and_decodes_back() {
+    use base64::Engine as _;
+    use rsa::pkcs8::EncodePrivateKey as _;
+    // 2049 and 3000 bits: odd sizes; 8192: lengths of two bytes.
+    for name in [
+        "rsa2048.pem",
+        "other2048.pem",
+        "rsa2049.pem",
+        "rsa3000.pem",
+        "rsa4096.pem",
+        "rsa8192.pem",
+    ] {
+        let pem = fixture(&format!("keys/{name}"));
+        let key = iamjwt::key::private_key_from_pem(&pem, "private_key")
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .key;
+        let ours = iamjwt::key::private_key_to_pkcs8_der(&key).unwrap();
+        let theirs = key.to_pkcs8_der().unwrap();
+        assert_eq!(ours.as_slice(), theirs.as_bytes(), "{name}");
+        // And it reads back as the same key, through the PKCS#8 path.
+        let text = base64::engine::general_purpose::STANDARD.encode(ours.as_slice());
+        let again = iamjwt::key::private_key_from_pem(
+            &format!("-----BEGIN PRIVATE KEY-----\n{text}\n-----END PRIVATE KEY-----\n"),
+            "private_key",
+        )
+        .unwrap()
+        .key;
+        assert!(again == key, "{name}");
+    }
+}

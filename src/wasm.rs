@@ -5,7 +5,9 @@
 // The cdylib is `no_std` too: it brings its own allocator (below) and panic
 // handler, so no formatting of panic messages is linked.
 
-/// A panic traps, as `panic = "abort"` would: the instance is not used again.
+/// A panic traps (a `RuntimeError` in JS), as it did under std with
+/// `panic = "abort"`; the core denies `unwrap`, `expect`, `panic!` and
+/// indexing, so none is expected.
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     core::arch::wasm32::unreachable()
@@ -16,8 +18,9 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 /// not wipe themselves) survives in wasm memory after it is dropped.
 struct WipingAllocator;
 
-// SAFETY: delegates to dlmalloc (the allocator std uses on wasm32); only adds a wipe of the block
-// being freed, which the caller owns until `dealloc` returns.
+// SAFETY: delegates to dlmalloc (the allocator std uses on wasm32); only
+// adds a wipe of the block being freed, which the caller owns until
+// `dealloc` returns.
 unsafe impl core::alloc::GlobalAlloc for WipingAllocator {
     unsafe fn alloc(&self, layout: core::alloc::Layout) -> *mut u8 {
         // SAFETY: same contract as the caller's.

@@ -3,10 +3,10 @@
 //!
 //! Signing encodes the message with EMSA-PSS ([RFC 8017 §9.1.1]) here and
 //! runs the core's private operation (RSA with the CRT on the
-//! [`crate::montgomery`] kernel, blinded, and checked with rsa's public
-//! operation: src/private_op.rs). Verification goes through rsa's
-//! [`pss::VerifyingKey`], which insists on the 32-byte salt, so every
-//! signature test checks this signer against rsa's verifier.
+//! [`crate::montgomery`] kernel, blinded, and checked by raising the result
+//! to e: src/private_op.rs). Verification is rsa's RSASSA-PSS
+//! verification with the 32-byte salt insisted on, so every signature
+//! test checks this signer against rsa's verifier.
 //!
 //! [RFC 7518 §3.5]: https://www.rfc-editor.org/rfc/rfc7518#section-3.5
 //! [RFC 8017 §8.1]: https://www.rfc-editor.org/rfc/rfc8017#section-8.1
@@ -16,7 +16,6 @@ use alloc::vec;
 use alloc::vec::Vec;
 use rsa::pss;
 use rsa::rand_core::TryCryptoRng;
-use rsa::signature::Verifier;
 use rsa::traits::PublicKeyParts;
 use rsa::{BoxedUint, PrivateKey, PublicKey};
 use sha2::{Digest, Sha256};
@@ -130,8 +129,13 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<()> {
-    let signature = pss::Signature::try_from(signature).map_err(|_| Error::JwtSignature)?;
-    verifier
-        .verify(message, &signature)
+    // rsa's scheme-level verification, which answers with rsa's own error.
+    // Its `signature::Verifier` impl would box that error as a `dyn Error`,
+    // which links the `Debug` and `Display` of every error type rsa, pkcs1
+    // and der have into the .wasm (18 KB). The checks are the same: the
+    // signature's length, RSAVP1, then EMSA-PSS-VERIFY with a 32-byte salt.
+    let key: &PublicKey = verifier.as_ref();
+    let scheme = pss::Pss::<Sha256>::new_with_salt(SALT_LEN);
+    key.verify(scheme, &Sha256::digest(message), signature)
         .map_err(|_| Error::JwtSignature)
 }

@@ -7,11 +7,12 @@
 //! WebAssembly as crypto-bigint's; larger ones crypto-bigint's own. Both
 //! are constant-time.
 
+use alloc::vec::Vec;
 use crypto_bigint::{BoxedUint, Odd};
 use zeroize::Zeroizing;
 
 use crate::montgomery;
-use crate::safegcd::{self, Signed30};
+use crate::safegcd::{self, Signed30, Wiped};
 
 /// `x⁻¹ mod m` for `x < m`, or `None` when `x` and `m` share a factor.
 ///
@@ -45,9 +46,9 @@ fn signed30<const N: usize>(x: &BoxedUint, m: &BoxedUint, bits: u32) -> Option<B
 }
 
 /// The low `30·N` bits of `x` as 30-bit limbs.
-fn to_signed30<const N: usize>(x: &BoxedUint) -> Zeroizing<Signed30<N>> {
+fn to_signed30<const N: usize>(x: &BoxedUint) -> Wiped<N> {
     let limbs = montgomery::to_limbs_of(x, N, 30);
-    let mut out = Zeroizing::new([0i32; N]);
+    let mut out = Wiped([0i32; N]);
     for (to, &from) in out.iter_mut().zip(limbs.iter()) {
         // Below 2^30.
         *to = from as i32;
@@ -59,6 +60,7 @@ fn to_signed30<const N: usize>(x: &BoxedUint) -> Zeroizing<Signed30<N>> {
 /// (the value fits).
 fn from_signed30<const N: usize>(limbs: &Signed30<N>, bits_precision: u32) -> BoxedUint {
     // Normalized: every limb in [0, 2^30).
-    let limbs = Zeroizing::new(limbs.map(|limb| limb as u32));
-    montgomery::from_limbs_of(&*limbs, bits_precision, 30)
+    let limbs: Zeroizing<Vec<u32>> =
+        Zeroizing::new(limbs.iter().map(|&limb| limb as u32).collect());
+    montgomery::from_limbs_of(&limbs, bits_precision, 30)
 }

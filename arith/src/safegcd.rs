@@ -61,7 +61,7 @@ impl<const N: usize> DerefMut for Wiped<N> {
 /// Zeroes `limbs` out of line, so that the loop is not unrolled for each
 /// array size.
 #[inline(never)]
-pub(crate) fn wipe(limbs: &mut [i32]) {
+fn wipe(limbs: &mut [i32]) {
     limbs.zeroize();
 }
 

@@ -170,6 +170,7 @@ export function defaults(): { audience: string; ttl: number; maxTtl: number; lee
 /** An IAM (or metadata) token and when it expires. */
 export interface TokenInfo {
   token: string;
+  /** As the server said, but never more than 12 hours after the answer (no token these flows give lives longer). */
   expiresAt: Date;
 }
 

@@ -298,10 +298,22 @@ fn missing(service: &'static str, status: u16, field: &str) -> Error {
     ))
 }
 
+/// The longest any token these flows give lives: IAM's 12 hours (the GCE
+/// and EC2 formats of the metadata service serve IAM tokens too; IBM's
+/// live one hour).
+pub const MAX_TOKEN_LIFE: u64 = 12 * 3600;
+
+/// An answer's expiry, counted as at most [`MAX_TOKEN_LIFE`] from `now`: a
+/// later one (a wrong clock, a broken server) would put off the refresh,
+/// and past 2^53 seconds JS numbers could not hold it.
+fn at_most_max_life(expires_at: u64, now: u64) -> u64 {
+    expires_at.min(now.saturating_add(MAX_TOKEN_LIFE))
+}
+
 /// Parses the IAM answer to [`jwt_request`] or [`oauth_request`]:
 /// `{"iamToken","expiresAt"}` on success, `{"code","message","details"}`
-/// otherwise. `now` bounds a missing or unreadable `expiresAt` (IAM tokens
-/// live at most 12 hours).
+/// otherwise. An `expiresAt` later than 12 hours from `now` counts as 12
+/// hours ([`MAX_TOKEN_LIFE`]), as in every parser here.
 ///
 /// # Errors
 /// [`Error::IamRejected`] with the HTTP status, gRPC code, message and
@@ -319,7 +331,7 @@ pub fn parse_iam_response(status: u16, body: &str, now: u64) -> Result<Token> {
         .ok_or_else(|| missing("IAM", status, "expiresAt"))?;
     Ok(Token {
         token,
-        expires_at: expires_at.min(now.saturating_add(12 * 3600)),
+        expires_at: at_most_max_life(expires_at, now),
     })
 }
 
@@ -359,13 +371,17 @@ pub fn parse_gce_response(status: u16, body: &str, now: u64) -> Result<Token> {
     let map = metadata_object(status, body, SERVICE)?;
     let token =
         text(&map, "access_token").ok_or_else(|| missing(SERVICE, status, "access_token"))?;
-    let expires_in = map
-        .get("expires_in")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| missing(SERVICE, status, "expires_in"))?;
+    let expires_in = match map.get("expires_in") {
+        None => return Err(missing(SERVICE, status, "expires_in")),
+        Some(v) => v.as_u64().ok_or_else(|| {
+            Error::ResponseInvalid(format!(
+                "{SERVICE} answered HTTP {status} with an \"expires_in\" that is not a whole number of seconds"
+            ))
+        })?,
+    };
     Ok(Token {
         token,
-        expires_at: now.saturating_add(expires_in),
+        expires_at: at_most_max_life(now.saturating_add(expires_in), now),
     })
 }
 
@@ -399,7 +415,7 @@ pub fn parse_ec2_response(status: u16, body: &str, now: u64) -> Result<Token> {
         .ok_or_else(|| missing(SERVICE, status, "Expiration"))?;
     Ok(Token {
         token,
-        expires_at: expires_at.min(now.saturating_add(12 * 3600)),
+        expires_at: at_most_max_life(expires_at, now),
     })
 }
 
@@ -439,7 +455,10 @@ fn parse_ibm(status: u16, body: &str, now: u64, default_life: Option<u64>) -> Re
         .or(from_in)
         .or(default_life.map(|life| now.saturating_add(life)))
         .ok_or_else(|| missing(SERVICE, status, "expires_in"))?;
-    Ok(Token { token, expires_at })
+    Ok(Token {
+        token,
+        expires_at: at_most_max_life(expires_at, now),
+    })
 }
 
 /// A metadata service's 2xx answer as a JSON object; other statuses are its error.

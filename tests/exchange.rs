@@ -293,3 +293,47 @@ fn the_emulator_accepts_only_what_iam_accepts() {
     assert_eq!(reject(r#"{"jwt":"a.b"}"#, NOW).0, 400);
     assert_eq!(reject(r#"{"yandexPassportOauthToken":"y0_x"}"#, NOW).0, 400);
 }
+
+#[test]
+fn an_expiry_counts_as_at_most_twelve_hours() {
+    let cap = NOW + exchange::MAX_TOKEN_LIFE;
+    // GCE: a huge expires_in (u64::MAX) would otherwise pass 2^53.
+    let t = exchange::parse_gce_response(
+        200,
+        r#"{"access_token":"g","expires_in":18446744073709551615,"token_type":"Bearer"}"#,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, cap);
+    let t = exchange::parse_iam_response(
+        200,
+        r#"{"iamToken":"t1.x","expiresAt":"2099-01-01T00:00:00Z"}"#,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, cap);
+    for body in [
+        r#"{"access_token":"i","expires_at":"2099-01-01T00:00:00Z"}"#,
+        r#"{"access_token":"i","expires_at":4102444800}"#,
+        r#"{"access_token":"i","expires_in":9999999999}"#,
+    ] {
+        let t = exchange::parse_ibm_iam_token_response(200, body, NOW).unwrap();
+        assert_eq!(t.expires_at, cap, "{body}");
+    }
+}
+
+#[test]
+fn an_unreadable_expires_in_is_named_as_such() {
+    for value in ["\"3600\"", "-1", "36.5", "1e30"] {
+        let body = format!(r#"{{"access_token":"g","expires_in":{value}}}"#);
+        let e = exchange::parse_gce_response(200, &body, NOW).unwrap_err();
+        assert_eq!(e.code(), "ERR_RESPONSE_INVALID");
+        assert_eq!(
+            e.to_string(),
+            "the metadata service answered HTTP 200 with an \"expires_in\" that is not a whole number of seconds",
+            "{value}"
+        );
+    }
+    let e = exchange::parse_gce_response(200, r#"{"access_token":"g"}"#, NOW).unwrap_err();
+    assert!(e.to_string().ends_with("without \"expires_in\""), "{e}");
+}

@@ -158,6 +158,13 @@ describe('token flows against fake servers', () => {
     await md.close();
   });
 
+  test('an expiry more than 12 hours ahead counts as 12 hours', async () => {
+    const md = await fakeServer(() => [200, '{"access_token":"t1.gce","expires_in":9999999999999,"token_type":"Bearer"}']);
+    const info = await metadataTokenSource({ flavor: 'gce', baseUrl: md.url }).getTokenInfo();
+    assert.ok(Math.abs(info.expiresAt.getTime() - Date.now() - 12 * 3600_000) < 5000, info.expiresAt.toISOString());
+    await md.close();
+  });
+
   test('EC2 metadata: GET, and a Code that is not Success is an error', async () => {
     let code = 'Success';
     const md = await fakeServer(({ method, path }) =>

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import * as jose from 'jose';
 import * as iamjwt from '../js/node.mjs';
+import { sizeWithExports } from './wasm-exports.mjs';
 
 const require = createRequire(import.meta.url);
 const { KEYUTIL, KJUR } = require('jsrsasign');
@@ -160,6 +161,8 @@ function sizes() {
     unpacked: packed.unpackedSize,
     files: packed.entryCount,
     runtimeDeps: Object.keys(pkg.dependencies ?? {}).length,
+    // Parsing a key and signing a JWT, with every other export dropped.
+    signer: sizeWithExports(wasm, ['keyhandle_fromJson', 'keyhandle_signJwt'], join(root, 'node_modules/.bin/wasm-opt')),
   };
 }
 
@@ -263,6 +266,7 @@ out();
 out('| what | size |');
 out('|---|---:|');
 out(`| \`pkg/iamjwt_bg.wasm\` | ${(size.wasm / 1024).toFixed(0)} KiB raw, ${(size.wasmGzip / 1024).toFixed(0)} KiB gzip -9, ${(size.wasmBrotli / 1024).toFixed(0)} KiB brotli -q 11 |`);
+out(`| the signer alone: \`KeyHandle.fromJson\` and \`signJwt\` kept, every other export dropped (wasm-opt -O3) | ${(size.signer.raw / 1024).toFixed(0)} KiB raw, ${(size.signer.gzip / 1024).toFixed(0)} KiB gzip -9 |`);
 out(`| \`npm pack\` tarball | ${(size.tarball / 1024).toFixed(0)} KiB packed, ${(size.unpacked / 1024).toFixed(0)} KiB unpacked, ${size.files} files |`);
 out(`| runtime dependencies | ${size.runtimeDeps} |`);
 out();
@@ -287,7 +291,7 @@ out('|---|---|---|---|');
 out(`| pure-wasm RSA-2048 sign, key parsed once | ≤ 6 ms and ≥ 8× faster than jsrsasign and node-forge | ${fmt(pure(2048))} ms, ${jsPeers.toFixed(1)}× | ${mark(pure(2048) <= 6 && jsPeers >= 8)} (time: ${mark(pure(2048) <= 6)}; ratio: ${mark(jsPeers >= 8)}) |`);
 out(`| \`signJwt\` default path in Node, key parsed once | ≤ 1.0× jose | ${defaultVsJose.toFixed(2)}× | ${mark(defaultVsJose <= 1)} |`);
 out(`| cold start to the first JWT | ≤ 1.3× jose | ${coldRatio.toFixed(2)}× | ${mark(coldRatio <= 1.3)} |`);
-out(`| \`.wasm\` gzip | ≤ 80 KB | ${(size.wasmGzip / 1000).toFixed(0)} KB | ${mark(size.wasmGzip <= 80_000)} |`);
+out(`| \`.wasm\` gzip | ≤ 80 KB | ${(size.wasmGzip / 1000).toFixed(0)} KB (the signer alone ${(size.signer.gzip / 1000).toFixed(0)} KB) | ${mark(size.wasmGzip <= 80_000)} |`);
 out(`| tarball | ≤ 400 KB unpacked, 0 runtime deps | ${(size.unpacked / 1000).toFixed(0)} KB, ${size.runtimeDeps} deps | ${mark(size.unpacked <= 400_000 && size.runtimeDeps === 0)} |`);
 out();
 out(readFileSync(join(root, 'bench/levers.md'), 'utf8').trimEnd());

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { WASM_OPT_FEATURES } from './wasm-opt-features.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const run = (cmd, args, env = {}) =>
@@ -25,7 +26,7 @@ function newest(paths) {
   }
   return t;
 }
-const inputs = ['src', 'arith', 'js', 'Cargo.toml', 'Cargo.lock', '.cargo', 'scripts/build.mjs'];
+const inputs = ['src', 'arith', 'js', 'Cargo.toml', 'Cargo.lock', '.cargo', 'scripts/build.mjs', 'scripts/wasm-opt-features.mjs'];
 if (!process.argv.includes('--force') && existsSync(stamp) && statSync(stamp).mtimeMs >= newest(inputs)) {
   say('pkg/ is up to date');
   process.exit(0);
@@ -55,11 +56,7 @@ const glue = join(root, 'pkg/iamjwt.js');
 writeFileSync(glue, readFileSync(glue, 'utf8').replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, ''));
 
 say('wasm-opt -O3 (npm binaryen)');
-run(join(root, 'node_modules/.bin/wasm-opt'), [
-  'pkg/iamjwt_bg.wasm', '-O3', '-o', 'pkg/iamjwt_bg.wasm',
-  '--enable-bulk-memory', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
-  '--enable-sign-ext', '--enable-reference-types', '--enable-multivalue', '--enable-simd',
-]);
+run(join(root, 'node_modules/.bin/wasm-opt'), ['pkg/iamjwt_bg.wasm', '-O3', '-o', 'pkg/iamjwt_bg.wasm', ...WASM_OPT_FEATURES]);
 
 writeFileSync(stamp, new Date().toISOString() + '\n');
 say(`done: pkg/iamjwt_bg.wasm ${statSync(join(root, 'pkg/iamjwt_bg.wasm')).size} bytes`);

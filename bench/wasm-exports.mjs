@@ -1,0 +1,79 @@
+// What a part of the API costs in the .wasm: a copy of the module that
+// exports only the named functions (with its memory and wasm-bindgen's
+// `__` helpers), which wasm-opt then strips of everything nothing reaches.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { WASM_OPT_FEATURES } from '../scripts/wasm-opt-features.mjs';
+
+/** Reads an unsigned LEB128 at `at.i`, moving it on. */
+function leb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  let byte;
+  do {
+    byte = bytes[at.i++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return value;
+}
+
+function encodeLeb(value) {
+  const out = [];
+  do {
+    let byte = value & 0x7f;
+    value = Math.floor(value / 128);
+    if (value) byte |= 0x80;
+    out.push(byte);
+  } while (value);
+  return Buffer.from(out);
+}
+
+/** `wasm` with its export section cut down to `names`, memory and `__*`. */
+export function keepExports(wasm, names) {
+  const keep = new Set(names);
+  const parts = [wasm.subarray(0, 8)];
+  let pos = 8;
+  while (pos < wasm.length) {
+    const id = wasm[pos];
+    const at = { i: pos + 1 };
+    const size = leb(wasm, at);
+    const end = at.i + size;
+    if (id !== 7) {
+      parts.push(wasm.subarray(pos, end));
+    } else {
+      const count = leb(wasm, at);
+      const kept = [];
+      for (let k = 0; k < count; k += 1) {
+        const start = at.i;
+        const nameLength = leb(wasm, at);
+        const name = wasm.toString('utf8', at.i, at.i + nameLength);
+        at.i += nameLength + 1; // the name, then the export's kind
+        leb(wasm, at); // its index
+        if (keep.has(name) || name === 'memory' || name.startsWith('__')) kept.push(wasm.subarray(start, at.i));
+      }
+      const body = Buffer.concat([encodeLeb(kept.length), ...kept]);
+      parts.push(Buffer.from([7]), encodeLeb(body.length), body);
+    }
+    pos = end;
+  }
+  return Buffer.concat(parts);
+}
+
+/** Raw and gzip -9 sizes of `wasm` exporting only `names`, after wasm-opt -O3. */
+export function sizeWithExports(wasm, names, wasmOpt) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'iamjwt-exports-'));
+  try {
+    const input = join(dir, 'in.wasm');
+    const output = join(dir, 'out.wasm');
+    writeFileSync(input, keepExports(wasm, names));
+    execFileSync(wasmOpt, [input, '-O3', '-o', output, ...WASM_OPT_FEATURES], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const bytes = readFileSync(output);
+    return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

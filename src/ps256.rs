@@ -120,7 +120,9 @@ pub fn verifier(key: PublicKey) -> pss::VerifyingKey<Sha256> {
     pss::VerifyingKey::<Sha256>::new_with_salt_len(key, SALT_LEN)
 }
 
-/// Verifies a PS256 signature over `message`.
+/// Verifies a PS256 signature over `message` with `verifier`'s key. The
+/// salt is always [`SALT_LEN`] bytes, as PS256 has it, whatever salt length
+/// `verifier` was made with.
 ///
 /// # Errors
 /// [`Error::JwtSignature`] when the signature is not valid for this key.

@@ -1,5 +1,6 @@
 //! The PS256 verifier against every Wycheproof RSASSA-PSS SHA-256/MGF1-SHA-256
-//! salt-32 case (tests/vectors/wycheproof, Apache-2.0).
+//! salt-32 case (tests/vectors/wycheproof, Apache-2.0), and its insistence on
+//! that salt length.
 use iamjwt::{ps256, VerifyingKey};
 
 fn hex(s: &str) -> Vec<u8> {
@@ -64,4 +65,37 @@ fn wycheproof_rsa_pss_3072_sha256_mgf1_32() {
 #[test]
 fn wycheproof_rsa_pss_4096_sha256_mgf1_32() {
     assert_eq!(run("rsa_pss_4096_sha256_mgf1_32_test.json"), (63, 45));
+}
+
+#[test]
+fn verify_insists_on_a_32_byte_salt_whatever_the_verifier_says() {
+    let key = iamjwt::AuthorizedKey::from_json(
+        &std::fs::read_to_string(format!(
+            "{}/tests/fixtures/key-2048.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let public = rsa::PublicKey::from(key.private_key());
+    let auto = rsa::pss::VerifyingKey::<sha2::Sha256>::new_with_auto_salt_len(public.clone());
+    let exact = ps256::verifier(public);
+    let message = b"the signing input";
+    let mut rng = getrandom::SysRng;
+    let salt_32 = ps256::sign_with_rng(key.private_key(), message, &mut rng).unwrap();
+    let salt_20 =
+        ps256::sign_with_salt_len_and_rng(key.private_key(), 20, message, &mut rng).unwrap();
+    for verifier in [&exact, &auto] {
+        assert!(ps256::verify(verifier, message, &salt_32).is_ok());
+        assert_eq!(
+            ps256::verify(verifier, message, &salt_20)
+                .unwrap_err()
+                .code(),
+            "ERR_JWT_SIGNATURE"
+        );
+    }
+    // rsa itself, with the auto salt length, would have taken it.
+    use rsa::signature::Verifier as _;
+    let signature = rsa::pss::Signature::try_from(salt_20.as_slice()).unwrap();
+    assert!(auto.verify(message, &signature).is_ok());
 }

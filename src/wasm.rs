@@ -149,7 +149,8 @@ impl Object {
         self.set(name, &value.map_or(JsValue::NULL, JsValue::from_str))
     }
 
-    /// Whole seconds and counts, all below 2^53.
+    /// Whole seconds and counts, as a JS number: exact up to 2^53, which
+    /// `now` is checked against and an expiry passes by 12 hours at most.
     #[allow(clippy::cast_precision_loss)]
     fn number(self, name: &str, value: u64) -> Self {
         self.set(name, &JsValue::from_f64(value as f64))

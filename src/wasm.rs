@@ -73,8 +73,7 @@ use crate::{AuthorizedKey, Error, VerifyingKey, ERROR_CODES};
 fn to_js(error: &Error) -> JsValue {
     let js = js_sys::Error::new(&error.to_string());
     js.set_name("IamJwtError");
-    // Setting a property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&js, &"code".into(), &error.code().into());
+    let mut js = Object(js.into()).str("code", error.code());
     if let Error::IamRejected {
         status,
         grpc_code,
@@ -82,16 +81,17 @@ fn to_js(error: &Error) -> JsValue {
         ..
     } = error
     {
-        let _ = js_sys::Reflect::set(&js, &"status".into(), &JsValue::from(*status));
+        js = js.number("status", (*status).into());
         if let Some(code) = grpc_code {
             #[allow(clippy::cast_precision_loss)]
-            let _ = js_sys::Reflect::set(&js, &"grpcCode".into(), &JsValue::from(*code as f64));
+            let code = JsValue::from_f64(*code as f64);
+            js = js.set("grpcCode", &code);
         }
         if let Some(id) = request_id {
-            let _ = js_sys::Reflect::set(&js, &"requestId".into(), &JsValue::from_str(id));
+            js = js.str("requestId", id);
         }
     }
-    js.into()
+    js.done()
 }
 
 type JsResult<T> = core::result::Result<T, JsValue>;
@@ -126,7 +126,7 @@ fn sign_options(now: f64, ttl: f64, audience: Option<String>) -> crate::Result<S
     })
 }
 
-/// A plain JS object, built one property at a time.
+/// A JS object (a plain one, or an `Error`), built one property at a time.
 struct Object(js_sys::Object);
 
 impl Object {
@@ -135,7 +135,7 @@ impl Object {
     }
 
     fn set(self, name: &str, value: &JsValue) -> Self {
-        // Setting a property on a fresh plain object cannot fail.
+        // Setting a property on a fresh object of ours cannot fail.
         let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(name), value);
         self
     }
@@ -306,13 +306,12 @@ pub fn decode_jwt(token: &str) -> JsResult<JsValue> {
 /// `{header, payload}` as plain JS objects. Through JSON text, so numbers
 /// beyond 2^53 come out as JS numbers, as every JS JWT library gives them.
 fn decoded_to_js(decoded: &jwt::Decoded) -> JsValue {
-    let object = js_sys::Object::new();
-    for (name, part) in [("header", &decoded.header), ("payload", &decoded.payload)] {
-        let text = crate::json::object_to_string(part);
-        let value = js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL);
-        let _ = js_sys::Reflect::set(&object, &name.into(), &value);
-    }
-    object.into()
+    let part =
+        |part| js_sys::JSON::parse(&crate::json::object_to_string(part)).unwrap_or(JsValue::NULL);
+    Object::new()
+        .set("header", &part(&decoded.header))
+        .set("payload", &part(&decoded.payload))
+        .done()
 }
 
 /// Runs the offline key check: `{ok, checks: [{id, ok, verdict, message, code?}]}`.

@@ -276,7 +276,7 @@ fn object(status: u16, body: &str, service: &'static str) -> Result<Map<String, 
             } else if head.is_empty() {
                 "an empty body"
             } else {
-                "text that is not JSON"
+                "text"
             };
             Err(Error::ResponseNotJson(format!(
                 "{service} answered HTTP {status} with {what}, not JSON"

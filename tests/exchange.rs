@@ -337,3 +337,10 @@ fn an_unreadable_expires_in_is_named_as_such() {
     let e = exchange::parse_gce_response(200, r#"{"access_token":"g"}"#, NOW).unwrap_err();
     assert!(e.to_string().ends_with("without \"expires_in\""), "{e}");
 }
+
+#[test]
+fn a_body_that_is_not_json_is_named_once() {
+    let e = exchange::parse_iam_response(500, "oops", NOW).unwrap_err();
+    assert_eq!(e.code(), "ERR_RESPONSE_NOT_JSON");
+    assert_eq!(e.to_string(), "IAM answered HTTP 500 with text, not JSON");
+}

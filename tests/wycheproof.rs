@@ -1,6 +1,8 @@
 //! The PS256 verifier against every Wycheproof RSASSA-PSS SHA-256/MGF1-SHA-256
 //! salt-32 case (tests/vectors/wycheproof, Apache-2.0), and its insistence on
 //! that salt length.
+mod common;
+
 use iamjwt::{ps256, VerifyingKey};
 
 fn hex(s: &str) -> Vec<u8> {
@@ -69,14 +71,7 @@ fn wycheproof_rsa_pss_4096_sha256_mgf1_32() {
 
 #[test]
 fn verify_insists_on_a_32_byte_salt_whatever_the_verifier_says() {
-    let key = iamjwt::AuthorizedKey::from_json(
-        &std::fs::read_to_string(format!(
-            "{}/tests/fixtures/key-2048.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let key = common::key_2048();
     let public = rsa::PublicKey::from(key.private_key());
     let auto = rsa::pss::VerifyingKey::<sha2::Sha256>::new_with_auto_salt_len(public.clone());
     let exact = ps256::verifier(public);

@@ -189,15 +189,19 @@ fn too_large(bits: u32) -> Error {
 
 /// Bits in a big-endian unsigned integer.
 fn uint_bits(bytes: &[u8]) -> u32 {
-    let Some(at) = bytes.iter().position(|&b| b != 0) else {
-        return 0;
-    };
-    let rest = bytes.get(at..).unwrap_or_default();
+    let rest = significant(bytes);
     let lead = rest.first().map_or(0, |b| b.leading_zeros());
     u32::try_from(rest.len())
         .unwrap_or(u32::MAX / 8)
         .saturating_mul(8)
         .saturating_sub(lead)
+}
+
+/// A big-endian unsigned integer without its leading zero bytes (empty
+/// for zero).
+fn significant(bytes: &[u8]) -> &[u8] {
+    let skip = bytes.iter().take_while(|&&b| b == 0).count();
+    bytes.get(skip..).unwrap_or_default()
 }
 
 /// `EncryptedPrivateKeyInfo ::= SEQUENCE { SEQUENCE {…}, OCTET STRING }`,
@@ -295,13 +299,12 @@ fn length_bytes(len: usize) -> ([u8; 9], usize) {
         return (out, 1);
     }
     let be = len.to_be_bytes();
-    let skip = be.iter().take_while(|&&b| b == 0).count();
-    let n = be.len() - skip;
-    out[0] = 0x80 | n as u8;
-    for (to, from) in out.iter_mut().skip(1).zip(be.iter().skip(skip)) {
+    let digits = significant(&be);
+    out[0] = 0x80 | digits.len() as u8;
+    for (to, from) in out.iter_mut().skip(1).zip(digits) {
         *to = *from;
     }
-    (out, 1 + n)
+    (out, 1 + digits.len())
 }
 
 /// A whole TLV's length, for `content_len` bytes of content.
@@ -318,8 +321,7 @@ fn push_header(out: &mut Vec<u8>, tag: u8, content_len: usize) {
 /// A nonnegative INTEGER's content: no leading zero bytes, except one
 /// before a high bit (and the single byte of zero).
 fn uint_content(be: &[u8]) -> (bool, &[u8]) {
-    let skip = be.iter().take_while(|&&b| b == 0).count();
-    let digits = be.get(skip..).unwrap_or_default();
+    let digits = significant(be);
     match digits.first() {
         None => (true, digits),
         Some(&b) => (b & 0x80 != 0, digits),

@@ -393,8 +393,8 @@ fn pow_mod_pair_takes_unequal_halves_one_by_one() {
 fn pow_mod_pair_column_sums_at_their_largest_still_match() {
     // Moduli whose every limb is 2^28 − 1, at 42 and 78 limbs (constant
     // loop bounds) and at the pair kernel's limit of 127: the largest digit
-    // products. Debug builds trap
-    // on overflow, so a column passing 2^64 fails here.
+    // products. Debug builds trap on overflow, so a column passing 2^64
+    // fails here.
     use crypto_bigint::Odd;
     let mut s = Stream(0xa11_0e5);
     for limbs in [42u32, 78, pair::MAX_LIMBS as u32] {

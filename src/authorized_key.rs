@@ -7,13 +7,13 @@
 use alloc::string::String;
 use rsa::pss;
 use rsa::traits::PublicKeyParts;
-use rsa::PrivateKey;
 use rsa::PublicKey;
 use sha2::Sha256;
 
 use crate::error::{Error, Result};
 use crate::key::{self, DecodedPrivateKey};
 use crate::key_file::KeyFile;
+use crate::private_key::PrivateKey;
 use crate::ps256;
 
 /// A service-account authorized key, decoded once.
@@ -135,10 +135,8 @@ impl AuthorizedKey {
     /// themselves on drop.
     ///
     /// <div class="warning">This is the secret key: import it and drop it.</div>
-    ///
-    /// # Errors
-    /// [`Error::Crypto`] if encoding fails (it does not for a decoded key).
-    pub fn to_pkcs8_der(&self) -> Result<zeroize::Zeroizing<alloc::vec::Vec<u8>>> {
+    #[must_use]
+    pub fn to_pkcs8_der(&self) -> zeroize::Zeroizing<alloc::vec::Vec<u8>> {
         crate::key::private_key_to_pkcs8_der(&self.private_key)
     }
 

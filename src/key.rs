@@ -15,12 +15,13 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use rsa::pkcs1::{RsaPrivateKeyRef, RsaPublicKeyRef};
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::{PrivateKey, PublicKey};
+use rsa::traits::PublicKeyParts;
+use rsa::{BoxedUint, PublicKey};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::pem;
+use crate::private_key::PrivateKey;
 
 /// The smallest modulus accepted for signing, in bits.
 pub const MIN_BITS: u32 = 2048;
@@ -136,8 +137,23 @@ fn from_pkcs1(der: &[u8], field: &'static str) -> Result<PrivateKey> {
             "{field} is a multi-prime RSA key; only two-prime keys are supported"
         )));
     }
-    check_bits(uint_bits(parts.modulus.as_bytes()))?;
-    PrivateKey::try_from(parts).map_err(|_| {
+    let bits = uint_bits(parts.modulus.as_bytes());
+    check_bits(bits)?;
+    // Each number at n's precision, as rsa decodes them (`d` and the primes
+    // must fit it); the key then sets its own widths.
+    let precision = u32::try_from(parts.modulus.as_bytes().len()).unwrap_or(u32::MAX) * 8;
+    let uint = |bytes: &[u8]| BoxedUint::from_be_slice(bytes, precision).ok();
+    let key = match (
+        uint(parts.modulus.as_bytes()),
+        uint(parts.public_exponent.as_bytes()),
+        uint(parts.private_exponent.as_bytes()),
+        uint(parts.prime1.as_bytes()),
+        uint(parts.prime2.as_bytes()),
+    ) {
+        (Some(n), Some(e), Some(d), Some(p), Some(q)) => PrivateKey::from_components(n, e, d, p, q),
+        _ => None,
+    };
+    key.ok_or_else(|| {
         Error::KeyCorrupt(format!(
             "{field} is damaged: its numbers do not form a valid RSA key"
         ))
@@ -236,16 +252,10 @@ fn corrupt_der(field: &'static str, format: &str) -> Error {
 /// Every buffer that holds key bytes wipes itself on drop, and the result
 /// is written into one allocation of its exact size.
 ///
-/// # Errors
-/// [`Error::Crypto`] when the key lacks its CRT values (decoded two-prime
-/// keys have them).
-///
 /// [RFC 5208]: https://www.rfc-editor.org/rfc/rfc5208
-pub fn private_key_to_pkcs8_der(key: &PrivateKey) -> Result<Zeroizing<Vec<u8>>> {
-    let (Some(dp), Some(dq), Some(qinv), [p, q]) = (key.dp(), key.dq(), key.qinv(), key.primes())
-    else {
-        return Err(Error::Crypto);
-    };
+#[must_use]
+pub fn private_key_to_pkcs8_der(key: &PrivateKey) -> Zeroizing<Vec<u8>> {
+    let (dp, dq, qinv, [p, q]) = (key.dp(), key.dq(), key.qinv(), key.primes());
     let qinv = Zeroizing::new(qinv.retrieve());
     let numbers: [Zeroizing<Box<[u8]>>; 8] = [
         key.n().as_ref(),
@@ -277,7 +287,7 @@ pub fn private_key_to_pkcs8_der(key: &PrivateKey) -> Result<Zeroizing<Vec<u8>>> 
         push_uint(&mut der, x);
     }
     debug_assert_eq!(der.len(), total);
-    Ok(der)
+    der
 }
 
 const SEQUENCE: u8 = 0x30;

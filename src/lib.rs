@@ -21,6 +21,7 @@ pub mod jwt;
 pub mod key;
 pub mod key_file;
 pub mod pem;
+pub mod private_key;
 mod private_op;
 pub mod ps256;
 mod rng;

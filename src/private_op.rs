@@ -20,11 +20,11 @@
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, ConcatenatingMul, Odd, RandomMod, Resize};
 use rsa::rand_core::TryCryptoRng;
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::PrivateKey;
+use rsa::traits::PublicKeyParts;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::private_key::PrivateKey;
 use iamjwt_arith::{invert, montgomery, pair};
 
 /// Random bits in each exponent and modulus blinding factor.
@@ -46,10 +46,7 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
     if c.bits_precision() != bits || c >= n.as_ref() {
         return Err(Error::Crypto);
     }
-    let (Some(dp), Some(dq), Some(qinv), [p, q]) = (key.dp(), key.dq(), key.qinv(), key.primes())
-    else {
-        return Err(Error::Crypto);
-    };
+    let (dp, dq, qinv, [p, q]) = (key.dp(), key.dq(), key.qinv(), key.primes());
 
     // Base blinding: c·r^e, with r invertible modulo n. r⁻¹ comes from its
     // inverses modulo p and q (two half-size inversions, then the CRT).

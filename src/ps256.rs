@@ -17,11 +17,12 @@ use alloc::vec::Vec;
 use rsa::pss;
 use rsa::rand_core::TryCryptoRng;
 use rsa::traits::PublicKeyParts;
-use rsa::{BoxedUint, PrivateKey, PublicKey};
+use rsa::{BoxedUint, PublicKey};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::private_key::PrivateKey;
 use crate::private_op;
 
 /// The salt length of PS256, in bytes: the SHA-256 output size.

@@ -217,11 +217,11 @@ impl KeyHandle {
     /// The private key as PKCS#8 DER, for the native engine to import once
     /// (node:crypto). The caller wipes the bytes after importing them.
     #[wasm_bindgen(js_name = exportPkcs8ForNativeEngine)]
-    pub fn export_pkcs8_for_native_engine(&self) -> JsResult<js_sys::Uint8Array> {
+    pub fn export_pkcs8_for_native_engine(&self) -> js_sys::Uint8Array {
         let _scrub = StackScrub;
         // Copied straight into a JS array; the wasm-side buffer wipes itself.
-        let der = self.key.to_pkcs8_der().map_err(|e| to_js(&e))?;
-        Ok(js_sys::Uint8Array::from(der.as_slice()))
+        let der = self.key.to_pkcs8_der();
+        js_sys::Uint8Array::from(der.as_slice())
     }
 
     /// Verifies a JWT against this key's public half and ids.

@@ -77,10 +77,13 @@ impl PrivateKey {
         let d = Zeroizing::new(d);
         let (p, q) = (Zeroizing::new(p), Zeroizing::new(q));
 
-        // n at its own bit length (an encoding may pad it with zeros).
+        // n and e at their own bit lengths (an encoding may pad them with
+        // zeros): the public operation's cost follows e's precision.
         let n = Odd::new(n).into_option()?;
         let n_bits = n.bit_width_vartime();
-        let public = PublicKey::new(n.resize_unchecked(n_bits).get(), e).ok()?;
+        let e_bits = e.bit_width_vartime().max(1);
+        let public =
+            PublicKey::new(n.resize_unchecked(n_bits).get(), e.resize_unchecked(e_bits)).ok()?;
         let n = public.n();
 
         let d = Zeroizing::new((&*d).try_resize(n.bits_precision())?);

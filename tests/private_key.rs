@@ -76,6 +76,22 @@ fn the_same_numbers_as_rsa() {
             theirs.qinv().unwrap().retrieve(),
             "{name}"
         );
+        // Decoded from the file, e is kept at its own length (one limb),
+        // not at n's, as rsa keeps it: the public operation follows it.
+        let decoded = iamjwt::key::private_key_from_pem(&fixture(&format!("keys/{name}")), "k")
+            .unwrap()
+            .key;
+        assert_eq!(decoded.e(), theirs.e(), "{name}");
+        assert_eq!(
+            decoded.e().bits_precision(),
+            theirs.e().bits_precision(),
+            "{name}"
+        );
+        assert_eq!(
+            decoded.n_bits_precision(),
+            theirs.n_bits_precision(),
+            "{name}"
+        );
         // rsa's key converts, and to the same numbers.
         let converted = PrivateKey::try_from(&theirs).unwrap();
         assert_eq!(converted.dp(), ours.dp(), "{name}");

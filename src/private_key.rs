@@ -189,14 +189,21 @@ impl From<&PrivateKey> for PublicKey {
     }
 }
 
-/// An rsa key with two primes, checked again by [`PrivateKey::from_components`].
+/// An rsa key, checked again by [`PrivateKey::from_components`].
+///
+/// # Errors
+/// [`Error::KeyUnsupported`](crate::Error::KeyUnsupported) for a key of
+/// more than two primes; [`Error::KeyCorrupt`](crate::Error::KeyCorrupt)
+/// when the checks refuse it.
 impl TryFrom<&rsa::PrivateKey> for PrivateKey {
     type Error = crate::Error;
 
     fn try_from(key: &rsa::PrivateKey) -> crate::Result<Self> {
         use rsa::traits::PrivateKeyParts;
         let [p, q] = key.primes() else {
-            return Err(crate::Error::Crypto);
+            return Err(crate::Error::KeyUnsupported(
+                "a multi-prime RSA key; only two-prime keys are supported".into(),
+            ));
         };
         PrivateKey::from_components(
             key.n().as_ref().clone(),
@@ -205,7 +212,7 @@ impl TryFrom<&rsa::PrivateKey> for PrivateKey {
             p.as_ref().clone(),
             q.as_ref().clone(),
         )
-        .ok_or(crate::Error::Crypto)
+        .ok_or_else(|| crate::Error::KeyCorrupt("its numbers do not form a valid RSA key".into()))
     }
 }
 

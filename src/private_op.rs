@@ -33,8 +33,7 @@ const BLINDING_BITS: u32 = 128;
 /// `c^d mod n` for `c < n`, blinded and checked.
 ///
 /// # Errors
-/// [`Error::Rng`] when the rng fails; [`Error::Crypto`] when `c ≥ n`, the
-/// key lacks its CRT values (decoded two-prime keys have them), or the
+/// [`Error::Rng`] when the rng fails; [`Error::Crypto`] when `c ≥ n` or the
 /// result fails the check.
 pub fn rsa_private<R: TryCryptoRng + ?Sized>(
     key: &PrivateKey,

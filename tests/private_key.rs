@@ -278,3 +278,14 @@ fn debug_shows_the_public_half_only() {
         );
     }
 }
+
+#[test]
+fn rsa_keys_convert_and_multi_prime_ones_are_refused() {
+    let (x, theirs) = numbers("rsa2048.pem");
+    let converted = PrivateKey::try_from(&theirs).unwrap();
+    assert_eq!(converted.d(), theirs.d());
+    let (other, _) = numbers("other2048.pem");
+    let three = rsa::PrivateKey::from_primes(vec![x.p, x.q, other.p], x.e).unwrap();
+    let err = PrivateKey::try_from(&three).unwrap_err();
+    assert_eq!(err.code(), "ERR_KEY_UNSUPPORTED", "{err}");
+}

@@ -32,9 +32,39 @@ function encodeLeb(value) {
   return Buffer.from(out);
 }
 
-/** `wasm` with its export section cut down to `names`, memory and `__*`. */
+/** The names of the functions `wasm` exports, without wasm-bindgen's `__*`. */
+export function exportNames(wasm) {
+  const names = [];
+  let pos = 8;
+  while (pos < wasm.length) {
+    const id = wasm[pos];
+    const at = { i: pos + 1 };
+    const size = leb(wasm, at);
+    const end = at.i + size;
+    if (id === 7) {
+      const count = leb(wasm, at);
+      for (let k = 0; k < count; k += 1) {
+        const nameLength = leb(wasm, at);
+        const name = wasm.toString('utf8', at.i, at.i + nameLength);
+        const kind = wasm[at.i + nameLength];
+        at.i += nameLength + 1;
+        leb(wasm, at);
+        if (kind === 0 && !name.startsWith('__')) names.push(name);
+      }
+    }
+    pos = end;
+  }
+  return names;
+}
+
+/**
+ * `wasm` with its export section cut down to `names`, memory and `__*`.
+ * Throws when the module exports no function of one of the names (after a
+ * rename, a size would otherwise quietly leave it out).
+ */
 export function keepExports(wasm, names) {
   const keep = new Set(names);
+  const found = new Set();
   const parts = [wasm.subarray(0, 8)];
   let pos = 8;
   while (pos < wasm.length) {
@@ -53,6 +83,7 @@ export function keepExports(wasm, names) {
         const name = wasm.toString('utf8', at.i, at.i + nameLength);
         at.i += nameLength + 1; // the name, then the export's kind
         leb(wasm, at); // its index
+        if (keep.has(name)) found.add(name);
         if (keep.has(name) || name === 'memory' || name.startsWith('__')) kept.push(wasm.subarray(start, at.i));
       }
       const body = Buffer.concat([encodeLeb(kept.length), ...kept]);
@@ -60,6 +91,8 @@ export function keepExports(wasm, names) {
     }
     pos = end;
   }
+  const missing = names.filter((name) => !found.has(name));
+  if (missing.length) throw new Error(`the .wasm exports no ${missing.join(', ')}`);
   return Buffer.concat(parts);
 }
 

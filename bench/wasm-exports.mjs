@@ -32,27 +32,40 @@ function encodeLeb(value) {
   return Buffer.from(out);
 }
 
+/** The module's sections: id, and where the section, and its content, start and end. */
+function* sections(wasm) {
+  let pos = 8;
+  while (pos < wasm.length) {
+    const at = { i: pos + 1 };
+    const size = leb(wasm, at);
+    yield { id: wasm[pos], start: pos, content: at.i, end: at.i + size };
+    pos = at.i + size;
+  }
+}
+
+/** The entries of an export section: name, kind and the entry's bytes. */
+function* exportEntries(wasm, section) {
+  const at = { i: section.content };
+  const count = leb(wasm, at);
+  for (let k = 0; k < count; k += 1) {
+    const start = at.i;
+    const nameLength = leb(wasm, at);
+    const name = wasm.toString('utf8', at.i, at.i + nameLength);
+    const kind = wasm[at.i + nameLength];
+    at.i += nameLength + 1; // the name, then the export's kind
+    leb(wasm, at); // its index
+    yield { name, kind, bytes: wasm.subarray(start, at.i) };
+  }
+}
+
 /** The names of the functions `wasm` exports, without wasm-bindgen's `__*`. */
 export function exportNames(wasm) {
   const names = [];
-  let pos = 8;
-  while (pos < wasm.length) {
-    const id = wasm[pos];
-    const at = { i: pos + 1 };
-    const size = leb(wasm, at);
-    const end = at.i + size;
-    if (id === 7) {
-      const count = leb(wasm, at);
-      for (let k = 0; k < count; k += 1) {
-        const nameLength = leb(wasm, at);
-        const name = wasm.toString('utf8', at.i, at.i + nameLength);
-        const kind = wasm[at.i + nameLength];
-        at.i += nameLength + 1;
-        leb(wasm, at);
-        if (kind === 0 && !name.startsWith('__')) names.push(name);
-      }
+  for (const section of sections(wasm)) {
+    if (section.id !== 7) continue;
+    for (const { name, kind } of exportEntries(wasm, section)) {
+      if (kind === 0 && !name.startsWith('__')) names.push(name);
     }
-    pos = end;
   }
   return names;
 }
@@ -66,30 +79,18 @@ export function keepExports(wasm, names) {
   const keep = new Set(names);
   const found = new Set();
   const parts = [wasm.subarray(0, 8)];
-  let pos = 8;
-  while (pos < wasm.length) {
-    const id = wasm[pos];
-    const at = { i: pos + 1 };
-    const size = leb(wasm, at);
-    const end = at.i + size;
-    if (id !== 7) {
-      parts.push(wasm.subarray(pos, end));
-    } else {
-      const count = leb(wasm, at);
-      const kept = [];
-      for (let k = 0; k < count; k += 1) {
-        const start = at.i;
-        const nameLength = leb(wasm, at);
-        const name = wasm.toString('utf8', at.i, at.i + nameLength);
-        at.i += nameLength + 1; // the name, then the export's kind
-        leb(wasm, at); // its index
-        if (keep.has(name)) found.add(name);
-        if (keep.has(name) || name === 'memory' || name.startsWith('__')) kept.push(wasm.subarray(start, at.i));
-      }
-      const body = Buffer.concat([encodeLeb(kept.length), ...kept]);
-      parts.push(Buffer.from([7]), encodeLeb(body.length), body);
+  for (const section of sections(wasm)) {
+    if (section.id !== 7) {
+      parts.push(wasm.subarray(section.start, section.end));
+      continue;
     }
-    pos = end;
+    const kept = [];
+    for (const { name, bytes } of exportEntries(wasm, section)) {
+      if (keep.has(name)) found.add(name);
+      if (keep.has(name) || name === 'memory' || name.startsWith('__')) kept.push(bytes);
+    }
+    const body = Buffer.concat([encodeLeb(kept.length), ...kept]);
+    parts.push(Buffer.from([7]), encodeLeb(body.length), body);
   }
   const missing = names.filter((name) => !found.has(name));
   if (missing.length) throw new Error(`the .wasm exports no ${missing.join(', ')}`);

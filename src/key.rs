@@ -256,7 +256,6 @@ fn corrupt_der(field: &'static str, format: &str) -> Error {
 #[must_use]
 pub fn private_key_to_pkcs8_der(key: &PrivateKey) -> Zeroizing<Vec<u8>> {
     let (dp, dq, qinv, [p, q]) = (key.dp(), key.dq(), key.qinv(), key.primes());
-    let qinv = Zeroizing::new(qinv.retrieve());
     let numbers: [Zeroizing<Box<[u8]>>; 8] = [
         key.n().as_ref(),
         key.e(),
@@ -265,7 +264,7 @@ pub fn private_key_to_pkcs8_der(key: &PrivateKey) -> Zeroizing<Vec<u8>> {
         q.as_ref(),
         dp,
         dq,
-        &qinv,
+        qinv,
     ]
     .map(|x| Zeroizing::new(x.to_be_bytes()));
 

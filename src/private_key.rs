@@ -31,7 +31,7 @@
 //!
 //! [RFC 8017 §3.2]: https://www.rfc-editor.org/rfc/rfc8017#section-3.2
 
-use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
+use crypto_bigint::modular::BoxedMontyParams;
 use crypto_bigint::{BoxedUint, ConcatenatingMul, CtEq, NonZero, Odd, Resize};
 use rsa::traits::PublicKeyParts;
 use rsa::PublicKey;
@@ -51,7 +51,7 @@ pub struct PrivateKey {
     q: Odd<BoxedUint>,
     dp: BoxedUint,
     dq: BoxedUint,
-    qinv: BoxedMontyForm,
+    qinv: BoxedUint,
 }
 
 impl PrivateKey {
@@ -113,8 +113,9 @@ impl PrivateKey {
         let dp = d.rem(&p_minus_1);
         let dq = d.rem(&q_minus_1);
         let q_mod_p = Zeroizing::new(q.rem(p.as_nz_ref()));
-        let qinv = Zeroizing::new(invert::invert_odd_mod(&q_mod_p, &p)?);
-        let qinv = BoxedMontyForm::new((*qinv).clone(), &BoxedMontyParams::new((*p).clone()));
+        // A plain integer, not crypto-bigint's Montgomery form: that would
+        // hold p in shared parameters that no drop can wipe.
+        let qinv = invert::invert_odd_mod(&q_mod_p, &p)?;
         Some(PrivateKey {
             public,
             d: (*d).clone(),
@@ -162,9 +163,9 @@ impl PrivateKey {
         &self.dq
     }
 
-    /// `qInv = q⁻¹ mod p`, in Montgomery form modulo p.
+    /// `qInv = q⁻¹ mod p`, at p's precision.
     #[must_use]
-    pub fn qinv(&self) -> &BoxedMontyForm {
+    pub fn qinv(&self) -> &BoxedUint {
         &self.qinv
     }
 }

@@ -57,7 +57,7 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
         };
         if let (Some(inverse_p), Some(inverse_q)) = (inverse(p), inverse(q)) {
             let r_e = public_pow(&r, key);
-            let r_inv = crt(&inverse_p, &inverse_q, q, qinv, bits);
+            let r_inv = crt(&inverse_p, &inverse_q, [p, q], qinv, bits);
             break (mul_mod(c, &r_e, key.n_params()), r_inv);
         }
     };
@@ -74,7 +74,7 @@ pub fn rsa_private<R: TryCryptoRng + ?Sized>(
     let m1 = Zeroizing::new(Zeroizing::new(m1).rem(p.as_nz_ref()));
     let m2 = Zeroizing::new(Zeroizing::new(m2).rem(q.as_nz_ref()));
 
-    let m = crt(&m1, &m2, q, qinv, bits);
+    let m = crt(&m1, &m2, [p, q], qinv, bits);
 
     // Undo the base blinding, then check: s^e = c.
     let signature = mul_mod(&m, &r_inv, key.n_params());
@@ -113,18 +113,18 @@ fn public_pow(x: &BoxedUint, key: &PrivateKey) -> Zeroizing<BoxedUint> {
 fn crt(
     mp: &BoxedUint,
     mq: &BoxedUint,
-    q: &Odd<BoxedUint>,
-    qinv: &BoxedMontyForm,
+    [p, q]: [&Odd<BoxedUint>; 2],
+    qinv: &BoxedUint,
     bits: u32,
 ) -> Zeroizing<BoxedUint> {
-    let p_params = qinv.params();
-    let p_nz = p_params.modulus().as_nz_ref();
+    let p_nz = p.as_nz_ref();
     let mq_wide = Zeroizing::new(mq.resize_unchecked(bits));
     let mq_mod_p = Zeroizing::new(mq_wide.rem(p_nz));
     let diff = Zeroizing::new(mp.sub_mod(&mq_mod_p, p_nz));
-    let diff_form = Zeroizing::new(BoxedMontyForm::new((*diff).clone(), p_params));
-    let h = Zeroizing::new(qinv * &*diff_form);
-    let h_value = Zeroizing::new(h.retrieve());
+    // h = qInv·(mp − mq) mod p: a product and a constant-time remainder,
+    // each step in a buffer that wipes itself.
+    let product = Zeroizing::new(qinv.concatenating_mul(&*diff));
+    let h_value = Zeroizing::new(product.rem(p_nz));
     let hq_full = Zeroizing::new(h_value.concatenating_mul(q.as_ref()));
     let hq = Zeroizing::new((&*hq_full).resize_unchecked(bits));
     Zeroizing::new(mq_wide.wrapping_add(&*hq))

@@ -110,12 +110,13 @@ impl PrivateKey {
             return None;
         }
 
-        let dp = d.rem(&p_minus_1);
-        let dq = d.rem(&q_minus_1);
-        let q_mod_p = Zeroizing::new(q.rem(p.as_nz_ref()));
+        // qInv first: nothing after it can fail and drop dP or dQ unwiped.
         // A plain integer, not crypto-bigint's Montgomery form: that would
         // hold p in shared parameters that no drop can wipe.
+        let q_mod_p = Zeroizing::new(q.rem(p.as_nz_ref()));
         let qinv = invert::invert_odd_mod(&q_mod_p, &p)?;
+        let dp = d.rem(&p_minus_1);
+        let dq = d.rem(&q_minus_1);
         Some(PrivateKey {
             public,
             d: (*d).clone(),

@@ -150,10 +150,7 @@ impl AuthorizedKey {
 /// Equal modulus and exponent.
 #[must_use]
 pub fn same_public_key(a: &PublicKey, b: &PublicKey) -> bool {
-    fn trimmed(bytes: &[u8]) -> &[u8] {
-        let at = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-        bytes.get(at..).unwrap_or_default()
-    }
-    trimmed(&a.n().to_be_bytes()) == trimmed(&b.n().to_be_bytes())
-        && trimmed(&a.e().to_be_bytes()) == trimmed(&b.e().to_be_bytes())
+    use key::significant;
+    significant(&a.n().to_be_bytes()) == significant(&b.n().to_be_bytes())
+        && significant(&a.e().to_be_bytes()) == significant(&b.e().to_be_bytes())
 }

@@ -215,7 +215,7 @@ fn uint_bits(bytes: &[u8]) -> u32 {
 
 /// A big-endian unsigned integer without its leading zero bytes (empty
 /// for zero).
-fn significant(bytes: &[u8]) -> &[u8] {
+pub(crate) fn significant(bytes: &[u8]) -> &[u8] {
     let skip = bytes.iter().take_while(|&&b| b == 0).count();
     bytes.get(skip..).unwrap_or_default()
 }

@@ -292,10 +292,63 @@ fn text(map: &Map<String, Value>, name: &str) -> Option<String> {
         .map(ToOwned::to_owned)
 }
 
-fn missing(service: &'static str, status: u16, field: &str) -> Error {
-    Error::ResponseInvalid(format!(
-        "{service} answered HTTP {status} without \"{field}\""
-    ))
+/// A successful answer's fields, each read one way. A field that is absent
+/// (or `null`) is named as missing; one that is there but cannot be read is
+/// named with what it should have been, never passed over for another.
+struct Answer {
+    map: Map<String, Value>,
+    service: &'static str,
+    status: u16,
+}
+
+/// How to read one of [`Answer`]'s fields, and what it should hold.
+type Reader<T> = (&'static str, fn(&Value) -> Option<T>);
+
+const TEXT: Reader<String> = ("a non-empty string", |v| {
+    v.as_str().filter(|s| !s.is_empty()).map(ToOwned::to_owned)
+});
+const SECONDS: Reader<u64> = ("a whole number of seconds", Value::as_u64);
+const TIME: Reader<u64> = ("an RFC 3339 time", |v| v.as_str().and_then(parse_rfc3339));
+
+impl Answer {
+    /// The body of a 2xx answer as a JSON object.
+    fn new(status: u16, body: &str, service: &'static str) -> Result<Self> {
+        Ok(Self {
+            map: object(status, body, service)?,
+            service,
+            status,
+        })
+    }
+
+    /// `field`, if present; an error if present and unreadable.
+    fn optional<T>(&self, field: &str, (what, read): Reader<T>) -> Result<Option<T>> {
+        match self.map.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => read(value)
+                .map(Some)
+                .ok_or_else(|| self.unreadable(field, what)),
+        }
+    }
+
+    fn unreadable(&self, field: &str, what: &str) -> Error {
+        Error::ResponseInvalid(format!(
+            "{} answered HTTP {}, but its \"{field}\" is not {what}",
+            self.service, self.status
+        ))
+    }
+
+    /// `field`; an error if absent or unreadable.
+    fn required<T>(&self, field: &str, reader: Reader<T>) -> Result<T> {
+        self.optional(field, reader)?
+            .ok_or_else(|| self.missing(field))
+    }
+
+    fn missing(&self, field: &str) -> Error {
+        Error::ResponseInvalid(format!(
+            "{} answered HTTP {} without \"{field}\"",
+            self.service, self.status
+        ))
+    }
 }
 
 /// The longest any token these flows give lives: IAM's 12 hours (the GCE
@@ -322,13 +375,9 @@ pub fn parse_iam_response(status: u16, body: &str, now: u64) -> Result<Token> {
     if !(200..300).contains(&status) {
         return Err(iam_error(status, body));
     }
-    let map = object(status, body, "IAM")?;
-    let token = text(&map, "iamToken").ok_or_else(|| missing("IAM", status, "iamToken"))?;
-    let expires_at = map
-        .get("expiresAt")
-        .and_then(Value::as_str)
-        .and_then(parse_rfc3339)
-        .ok_or_else(|| missing("IAM", status, "expiresAt"))?;
+    let answer = Answer::new(status, body, "IAM")?;
+    let token = answer.required("iamToken", TEXT)?;
+    let expires_at = answer.required("expiresAt", TIME)?;
     Ok(Token {
         token,
         expires_at: at_most_max_life(expires_at, now),
@@ -367,18 +416,9 @@ fn iam_error(status: u16, body: &str) -> Error {
 /// [`Error::MetadataRejected`] for a non-2xx status;
 /// [`Error::ResponseNotJson`]; [`Error::ResponseInvalid`].
 pub fn parse_gce_response(status: u16, body: &str, now: u64) -> Result<Token> {
-    const SERVICE: &str = "the metadata service";
-    let map = metadata_object(status, body, SERVICE)?;
-    let token =
-        text(&map, "access_token").ok_or_else(|| missing(SERVICE, status, "access_token"))?;
-    let expires_in = match map.get("expires_in") {
-        None => return Err(missing(SERVICE, status, "expires_in")),
-        Some(v) => v.as_u64().ok_or_else(|| {
-            Error::ResponseInvalid(format!(
-                "{SERVICE} answered HTTP {status} with an \"expires_in\" that is not a whole number of seconds"
-            ))
-        })?,
-    };
+    let answer = metadata_answer(status, body, "the metadata service")?;
+    let token = answer.required("access_token", TEXT)?;
+    let expires_in = answer.required("expires_in", SECONDS)?;
     Ok(Token {
         token,
         expires_at: at_most_max_life(now.saturating_add(expires_in), now),
@@ -391,28 +431,21 @@ pub fn parse_gce_response(status: u16, body: &str, now: u64) -> Result<Token> {
 /// # Errors
 /// As [`parse_gce_response`].
 pub fn parse_ec2_response(status: u16, body: &str, now: u64) -> Result<Token> {
-    const SERVICE: &str = "the metadata service";
-    let map = metadata_object(status, body, SERVICE)?;
-    match map.get("Code").and_then(Value::as_str) {
-        Some("Success") => {}
-        Some(code) => {
-            return Err(Error::MetadataRejected(format!(
-                "the metadata service answered Code \"{}\"{}",
-                crate::text::one_line(code, 60),
-                text(&map, "Message").map_or(String::new(), |m| format!(
-                    ": {}",
-                    crate::text::one_line(&m, 300)
-                ))
-            )))
-        }
-        None => return Err(missing(SERVICE, status, "Code")),
+    let answer = metadata_answer(status, body, "the metadata service")?;
+    let code = answer.required("Code", TEXT)?;
+    if code != "Success" {
+        let message = answer.optional("Message", TEXT).ok().flatten();
+        return Err(Error::MetadataRejected(format!(
+            "the metadata service answered Code \"{}\"{}",
+            crate::text::one_line(&code, 60),
+            message.map_or(String::new(), |m| format!(
+                ": {}",
+                crate::text::one_line(&m, 300)
+            ))
+        )));
     }
-    let token = text(&map, "Token").ok_or_else(|| missing(SERVICE, status, "Token"))?;
-    let expires_at = map
-        .get("Expiration")
-        .and_then(Value::as_str)
-        .and_then(parse_rfc3339)
-        .ok_or_else(|| missing(SERVICE, status, "Expiration"))?;
+    let token = answer.required("Token", TEXT)?;
+    let expires_at = answer.required("Expiration", TIME)?;
     Ok(Token {
         token,
         expires_at: at_most_max_life(expires_at, now),
@@ -438,23 +471,19 @@ pub fn parse_ibm_iam_token_response(status: u16, body: &str, now: u64) -> Result
 }
 
 fn parse_ibm(status: u16, body: &str, now: u64, default_life: Option<u64>) -> Result<Token> {
-    const SERVICE: &str = "the IBM metadata service";
-    let map = metadata_object(status, body, SERVICE)?;
-    let token =
-        text(&map, "access_token").ok_or_else(|| missing(SERVICE, status, "access_token"))?;
-    let from_at = match map.get("expires_at") {
-        Some(Value::String(s)) => parse_rfc3339(s),
-        Some(v) => v.as_u64(),
-        None => None,
+    const TIME_OR_SECONDS: Reader<u64> = ("an RFC 3339 time or Unix seconds", |v| match v {
+        Value::String(s) => parse_rfc3339(s),
+        _ => v.as_u64(),
+    });
+    let answer = metadata_answer(status, body, "the IBM metadata service")?;
+    let token = answer.required("access_token", TEXT)?;
+    let from_at = answer.optional("expires_at", TIME_OR_SECONDS)?;
+    let from_in = answer.optional("expires_in", SECONDS)?;
+    let expires_at = match (from_at, from_in, default_life) {
+        (Some(at), _, _) => at,
+        (None, Some(life), _) | (None, None, Some(life)) => now.saturating_add(life),
+        (None, None, None) => return Err(answer.missing("expires_in")),
     };
-    let from_in = map
-        .get("expires_in")
-        .and_then(Value::as_u64)
-        .map(|s| now.saturating_add(s));
-    let expires_at = from_at
-        .or(from_in)
-        .or(default_life.map(|life| now.saturating_add(life)))
-        .ok_or_else(|| missing(SERVICE, status, "expires_in"))?;
     Ok(Token {
         token,
         expires_at: at_most_max_life(expires_at, now),
@@ -462,11 +491,11 @@ fn parse_ibm(status: u16, body: &str, now: u64, default_life: Option<u64>) -> Re
 }
 
 /// A metadata service's 2xx answer as a JSON object; other statuses are its error.
-fn metadata_object(status: u16, body: &str, service: &'static str) -> Result<Map<String, Value>> {
+fn metadata_answer(status: u16, body: &str, service: &'static str) -> Result<Answer> {
     if !(200..300).contains(&status) {
         return Err(metadata_error(status, body));
     }
-    object(status, body, service)
+    Answer::new(status, body, service)
 }
 
 /// A metadata service's error: IBM's `{"errors":[{"message"}]}`, or the

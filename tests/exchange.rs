@@ -324,18 +324,74 @@ fn an_expiry_counts_as_at_most_twelve_hours() {
 
 #[test]
 fn an_unreadable_expires_in_is_named_as_such() {
-    for value in ["\"3600\"", "-1", "36.5", "1e30"] {
+    for value in ["\"3600\"", "-1", "36.5", "1e30", "true"] {
         let body = format!(r#"{{"access_token":"g","expires_in":{value}}}"#);
         let e = exchange::parse_gce_response(200, &body, NOW).unwrap_err();
         assert_eq!(e.code(), "ERR_RESPONSE_INVALID");
         assert_eq!(
             e.to_string(),
-            "the metadata service answered HTTP 200 with an \"expires_in\" that is not a whole number of seconds",
+            "the metadata service answered HTTP 200, but its \"expires_in\" is not a whole number of seconds",
             "{value}"
         );
     }
     let e = exchange::parse_gce_response(200, r#"{"access_token":"g"}"#, NOW).unwrap_err();
     assert!(e.to_string().ends_with("without \"expires_in\""), "{e}");
+    let e = exchange::parse_gce_response(200, r#"{"access_token":"g","expires_in":null}"#, NOW)
+        .unwrap_err();
+    assert!(e.to_string().ends_with("without \"expires_in\""), "{e}");
+}
+
+/// A field that is there but unreadable is an error naming it, in every
+/// parser; no parser passes over it to another field or a default.
+#[test]
+fn every_parser_names_an_unreadable_field() {
+    type Parse = fn(u16, &str, u64) -> iamjwt::Result<exchange::Token>;
+    let cases: [(Parse, &str, &str); 10] = [
+        (exchange::parse_iam_response, r#"{"iamToken":"t","expiresAt":"tomorrow"}"#,
+            "IAM answered HTTP 200, but its \"expiresAt\" is not an RFC 3339 time"),
+        (exchange::parse_iam_response, r#"{"iamToken":7,"expiresAt":"2026-11-24T08:00:00Z"}"#,
+            "IAM answered HTTP 200, but its \"iamToken\" is not a non-empty string"),
+        (exchange::parse_iam_response, r#"{"iamToken":"","expiresAt":"2026-11-24T08:00:00Z"}"#,
+            "IAM answered HTTP 200, but its \"iamToken\" is not a non-empty string"),
+        (exchange::parse_ec2_response, r#"{"Code":"Success","Token":"e","Expiration":1795507200}"#,
+            "the metadata service answered HTTP 200, but its \"Expiration\" is not an RFC 3339 time"),
+        (exchange::parse_ec2_response, r#"{"Code":0,"Token":"e","Expiration":"2026-11-24T08:00:00Z"}"#,
+            "the metadata service answered HTTP 200, but its \"Code\" is not a non-empty string"),
+        // IBM: expires_at used to fall back to expires_in, and an unreadable
+        // expires_in to the 5-minute default of step 1.
+        (exchange::parse_ibm_iam_token_response, r#"{"access_token":"i","expires_in":3600,"expires_at":"soon"}"#,
+            "the IBM metadata service answered HTTP 200, but its \"expires_at\" is not an RFC 3339 time or Unix seconds"),
+        (exchange::parse_ibm_iam_token_response, r#"{"access_token":"i","expires_in":"3600"}"#,
+            "the IBM metadata service answered HTTP 200, but its \"expires_in\" is not a whole number of seconds"),
+        (exchange::parse_ibm_instance_token_response, r#"{"access_token":"i","expires_in":-5}"#,
+            "the IBM metadata service answered HTTP 200, but its \"expires_in\" is not a whole number of seconds"),
+        (exchange::parse_ibm_instance_token_response, r#"{"access_token":"i","expires_at":[]}"#,
+            "the IBM metadata service answered HTTP 200, but its \"expires_at\" is not an RFC 3339 time or Unix seconds"),
+        (exchange::parse_ibm_iam_token_response, r#"{"access_token":"i","expires_at":null,"expires_in":null}"#,
+            "the IBM metadata service answered HTTP 200 without \"expires_in\""),
+    ];
+    for (parse, body, message) in cases {
+        let e = parse(200, body, NOW).unwrap_err();
+        assert_eq!(e.code(), "ERR_RESPONSE_INVALID", "{body}");
+        assert_eq!(e.to_string(), message, "{body}");
+        assert!(!e.to_string().contains("\"i\""), "{body}");
+    }
+    // null counts as absent: step 1's default life, and expires_in when
+    // expires_at is null.
+    let t = exchange::parse_ibm_instance_token_response(
+        200,
+        r#"{"access_token":"i","expires_in":null}"#,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, NOW + 300);
+    let t = exchange::parse_ibm_iam_token_response(
+        200,
+        r#"{"access_token":"i","expires_at":null,"expires_in":600}"#,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, NOW + 600);
 }
 
 #[test]

@@ -378,20 +378,25 @@ fn every_parser_names_an_unreadable_field() {
     }
     // null counts as absent: step 1's default life, and expires_in when
     // expires_at is null.
-    let t = exchange::parse_ibm_instance_token_response(
-        200,
-        r#"{"access_token":"i","expires_in":null}"#,
-        NOW,
-    )
-    .unwrap();
-    assert_eq!(t.expires_at, NOW + 300);
-    let t = exchange::parse_ibm_iam_token_response(
-        200,
-        r#"{"access_token":"i","expires_at":null,"expires_in":600}"#,
-        NOW,
-    )
-    .unwrap();
-    assert_eq!(t.expires_at, NOW + 600);
+    let readable: [(Parse, &str, u64); 2] = [
+        (
+            exchange::parse_ibm_instance_token_response,
+            r#"{"access_token":"i","expires_in":null}"#,
+            NOW + 300,
+        ),
+        (
+            exchange::parse_ibm_iam_token_response,
+            r#"{"access_token":"i","expires_at":null,"expires_in":600}"#,
+            NOW + 600,
+        ),
+    ];
+    for (parse, body, expires_at) in readable {
+        assert_eq!(
+            parse(200, body, NOW).unwrap().expires_at,
+            expires_at,
+            "{body}"
+        );
+    }
 }
 
 #[test]

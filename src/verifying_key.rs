@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::key;
 use crate::key_file::KeyFile;
 use crate::ps256;
+use crate::text::find;
 
 /// A PS256 public key, with the ids a JWT must name when they are known.
 pub struct VerifyingKey {
@@ -35,7 +36,7 @@ impl VerifyingKey {
         if trimmed.starts_with('{') {
             return Self::from_key_file(&KeyFile::from_json_public(text)?);
         }
-        let public = if trimmed.contains("PRIVATE KEY-----") {
+        let public = if find(trimmed, "PRIVATE KEY-----").is_some() {
             key::private_key_from_pem(text, "the key")?
                 .key
                 .to_public_key()

@@ -7,10 +7,9 @@
 //! WebAssembly as crypto-bigint's; larger ones crypto-bigint's own. Both
 //! are constant-time.
 
-use alloc::vec::Vec;
 use crypto_bigint::{BoxedUint, Odd};
-use zeroize::Zeroizing;
 
+use crate::limbs::Limbs;
 use crate::montgomery;
 use crate::safegcd::{self, Signed30, Wiped};
 
@@ -60,7 +59,6 @@ fn to_signed30<const N: usize>(x: &BoxedUint) -> Wiped<N> {
 /// (the value fits).
 fn from_signed30<const N: usize>(limbs: &Signed30<N>, bits_precision: u32) -> BoxedUint {
     // Normalized: every limb in [0, 2^30).
-    let limbs: Zeroizing<Vec<u32>> =
-        Zeroizing::new(limbs.iter().map(|&limb| limb as u32).collect());
+    let limbs: Limbs = Limbs::new(limbs.iter().map(|&limb| limb as u32).collect());
     montgomery::from_limbs_of(&limbs, bits_precision, 30)
 }

@@ -29,6 +29,7 @@
 extern crate alloc;
 
 pub mod invert;
+mod limbs;
 pub mod montgomery;
 pub mod pair;
 mod safegcd;

@@ -39,10 +39,11 @@
 #![allow(clippy::indexing_slicing)]
 
 use alloc::vec;
-use alloc::vec::Vec;
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, Odd, Resize, Word};
 use zeroize::Zeroizing;
+
+use crate::limbs::Limbs;
 
 /// Bits per limb.
 pub const LIMB_BITS: u32 = 28;
@@ -80,7 +81,7 @@ pub fn pow_mod(
     let n = m.n();
 
     // table[i] = x^i in Montgomery form, each below 2m.
-    let mut table = Zeroizing::new(vec![0u32; TABLE * n]);
+    let mut table = Limbs::new(vec![0u32; TABLE * n]);
     table[..n].copy_from_slice(&one);
     for i in 1..TABLE {
         let (done, rest) = table.split_at_mut(i * n);
@@ -89,7 +90,7 @@ pub fn pow_mod(
 
     let exponent_bits = exponent.bits_precision();
     let top = exponent_bits.div_ceil(WINDOW).checked_sub(1)?;
-    let mut acc = Zeroizing::new(vec![0u32; n]);
+    let mut acc = Limbs::new(vec![0u32; n]);
     select(&table, window(exponent, top), &mut acc);
     ladder(&m, &table, exponent, top, &mut acc, &mut work);
     Some(m.finish(&acc, &mut work, modulus.as_ref().bits_precision()))
@@ -121,8 +122,8 @@ pub fn pow_public(
         mut work,
     } = Start::from_params(base, params)
         .or_else(|| Start::new(base, modulus, modulus.as_ref().bit_width_vartime()))?;
-    let mut acc = Zeroizing::new(one.to_vec());
-    let mut tmp = Zeroizing::new(vec![0u32; m.n()]);
+    let mut acc = Limbs::new(one.to_vec());
+    let mut tmp = Limbs::new(vec![0u32; m.n()]);
     for i in (0..exponent.bit_width_vartime()).rev() {
         m.square(&acc, &mut tmp, &mut work);
         acc.copy_from_slice(&tmp);
@@ -138,8 +139,8 @@ pub fn pow_public(
 /// `x·R mod m` and `1·R mod m` in Montgomery form, and scratch space.
 pub(crate) struct Start {
     pub(crate) m: Modulus,
-    pub(crate) x: Zeroizing<Vec<u32>>,
-    pub(crate) one: Zeroizing<Vec<u32>>,
+    pub(crate) x: Limbs,
+    pub(crate) one: Limbs,
     work: Work,
 }
 
@@ -200,7 +201,7 @@ impl Start {
 
     /// The start from the modulus and the limbs of `x·R mod m` and `R mod
     /// m`, with scratch space for its limb count.
-    fn from_parts(m: Modulus, x: Zeroizing<Vec<u32>>, one: Zeroizing<Vec<u32>>) -> Self {
+    fn from_parts(m: Modulus, x: Limbs, one: Limbs) -> Self {
         let work = Work::new(m.n());
         Start { m, x, one, work }
     }
@@ -223,8 +224,8 @@ fn ladder(
     work: &mut Work,
 ) {
     let n = m.n();
-    let mut picked = Zeroizing::new(vec![0u32; n]);
-    let mut tmp = Zeroizing::new(vec![0u32; n]);
+    let mut picked = Limbs::new(vec![0u32; n]);
+    let mut tmp = Limbs::new(vec![0u32; n]);
     for w in (0..top).rev() {
         for _ in 0..WINDOW {
             m.square(acc, &mut tmp, work);
@@ -239,23 +240,23 @@ fn ladder(
 /// The modulus in limbs, reversed (so that column sums walk both operands
 /// forwards), and `-m⁻¹ mod 2^28`.
 pub(crate) struct Modulus {
-    m: Zeroizing<Vec<u32>>,
-    rev: Zeroizing<Vec<u32>>,
+    m: Limbs,
+    rev: Limbs,
     inv: u32,
 }
 
 /// Scratch space for one product: the second operand reversed, and the
 /// Montgomery quotient digits.
 struct Work {
-    rev: Zeroizing<Vec<u32>>,
-    u: Zeroizing<Vec<u32>>,
+    rev: Limbs,
+    u: Limbs,
 }
 
 impl Work {
     fn new(n: usize) -> Self {
         Work {
-            rev: Zeroizing::new(vec![0; n]),
-            u: Zeroizing::new(vec![0; n]),
+            rev: Limbs::new(vec![0; n]),
+            u: Limbs::new(vec![0; n]),
         }
     }
 }
@@ -263,7 +264,7 @@ impl Work {
 impl Modulus {
     fn new(m: &BoxedUint, n: usize) -> Self {
         let m = to_limbs(m, n);
-        let mut rev = Zeroizing::new(m.to_vec());
+        let mut rev = Limbs::new(m.to_vec());
         rev.reverse();
         // Newton's iteration doubles the correct low bits each step:
         // 1 → 2 → 4 → 8 → 16 → 32 ≥ 28 (m is odd, so m·1 ≡ 1 mod 2).
@@ -361,20 +362,16 @@ impl Modulus {
     /// reduced below m, as an integer of `bits_precision` bits.
     fn finish(&self, acc: &[u32], work: &mut Work, bits_precision: u32) -> BoxedUint {
         let n = self.n();
-        let mut one = Zeroizing::new(vec![0u32; n]);
+        let mut one = Limbs::new(vec![0u32; n]);
         one[0] = 1;
-        let mut tmp = Zeroizing::new(vec![0u32; n]);
+        let mut tmp = Limbs::new(vec![0u32; n]);
         self.mul(acc, &one, &mut tmp, work);
         self.finish_reduced(tmp, bits_precision)
     }
 
     /// A value already out of Montgomery form (at most m), reduced below
     /// m, as an integer of `bits_precision` bits.
-    pub(crate) fn finish_reduced(
-        &self,
-        mut value: Zeroizing<Vec<u32>>,
-        bits_precision: u32,
-    ) -> BoxedUint {
+    pub(crate) fn finish_reduced(&self, mut value: Limbs, bits_precision: u32) -> BoxedUint {
         self.reduce_once(&mut value);
         from_limbs(&value, bits_precision)
     }
@@ -393,7 +390,7 @@ impl Modulus {
 
     /// `a -= m` when `a ≥ m`, by a masked subtraction.
     fn reduce_once(&self, a: &mut [u32]) {
-        let mut diff = Zeroizing::new(vec![0u32; self.n()]);
+        let mut diff = Limbs::new(vec![0u32; self.n()]);
         let mut borrow = 0u32;
         for ((d, &x), &y) in diff.iter_mut().zip(a.iter()).zip(self.m.iter()) {
             let t = x.wrapping_sub(y).wrapping_sub(borrow);
@@ -502,17 +499,17 @@ fn bit(x: &BoxedUint, at: u32) -> u32 {
 }
 
 /// The low `28·n` bits of `x` as `n` limbs.
-fn to_limbs(x: &BoxedUint, n: usize) -> Zeroizing<Vec<u32>> {
+fn to_limbs(x: &BoxedUint, n: usize) -> Limbs {
     to_limbs_of(x, n, LIMB_BITS)
 }
 
 /// The low `limb_bits·n` bits of `x` as `n` limbs of `limb_bits` (< 32)
 /// bits.
-pub(crate) fn to_limbs_of(x: &BoxedUint, n: usize, limb_bits: u32) -> Zeroizing<Vec<u32>> {
+pub(crate) fn to_limbs_of(x: &BoxedUint, n: usize, limb_bits: u32) -> Limbs {
     let words = x.as_words();
     let word_bits = Word::BITS as usize;
     let word = |i: usize| words.get(i).map_or(0, |&w| wide(w));
-    let mut out = Zeroizing::new(vec![0u32; n]);
+    let mut out = Limbs::new(vec![0u32; n]);
     for (i, limb) in out.iter_mut().enumerate() {
         let at = i * limb_bits as usize;
         let (w, shift) = (at / word_bits, at % word_bits);

@@ -33,10 +33,9 @@
 #![allow(clippy::indexing_slicing)]
 
 use alloc::vec;
-use alloc::vec::Vec;
 use crypto_bigint::{BoxedUint, Odd};
-use zeroize::Zeroizing;
 
+use crate::limbs::Limbs;
 use crate::montgomery::{self, equal_mask, window, Start, TABLE, WINDOW};
 
 /// The most limbs per half. A column's sum in one lane holds at most `n`
@@ -86,7 +85,7 @@ pub fn pow_mod_pair(
     // table[i] = (x⁰)^i, (x¹)^i in Montgomery form.
     let x = interleave(&starts[0].x, &starts[1].x);
     let one = interleave(&starts[0].one, &starts[1].one);
-    let mut table = Zeroizing::new(vec![0u32; TABLE * 2 * n]);
+    let mut table = Limbs::new(vec![0u32; TABLE * 2 * n]);
     table[..2 * n].copy_from_slice(&one);
     for i in 1..TABLE {
         let (done, rest) = table.split_at_mut(i * 2 * n);
@@ -97,7 +96,7 @@ pub fn pow_mod_pair(
 
     let top = exponent_bits.div_ceil(WINDOW).checked_sub(1)?;
     let pick = |w: u32| [window(exponents[0], w), window(exponents[1], w)];
-    let mut acc = Zeroizing::new(vec![0u32; 2 * n]);
+    let mut acc = Limbs::new(vec![0u32; 2 * n]);
     select_pair(&table, pick(top), &mut acc);
     // The blinded primes of RSA-2048 and RSA-4096 keys (42 and 78 limbs)
     // get constant loop bounds, down into the column sums: 13 % faster
@@ -111,7 +110,7 @@ pub fn pow_mod_pair(
     }
 
     // Out of Montgomery form (times 1), then each half on its own.
-    let mut unit = Zeroizing::new(vec![0u32; 2 * n]);
+    let mut unit = Limbs::new(vec![0u32; 2 * n]);
     unit[0] = 1;
     unit[1] = 1;
     m.mul::<0>(&mut acc, &unit, &mut work);
@@ -132,7 +131,7 @@ fn ladder<const N: usize>(
     acc: &mut [u32],
     work: &mut Work,
 ) {
-    let mut picked = Zeroizing::new(vec![0u32; acc.len()]);
+    let mut picked = Limbs::new(vec![0u32; acc.len()]);
     for w in (0..top).rev() {
         for _ in 0..WINDOW {
             m.square::<N>(acc, work);
@@ -143,8 +142,8 @@ fn ladder<const N: usize>(
 }
 
 /// `[a⁰₀, a¹₀, a⁰₁, a¹₁, …]` from the two halves' limbs.
-fn interleave(a: &[u32], b: &[u32]) -> Zeroizing<Vec<u32>> {
-    let mut out = Zeroizing::new(vec![0u32; 2 * a.len()]);
+fn interleave(a: &[u32], b: &[u32]) -> Limbs {
+    let mut out = Limbs::new(vec![0u32; 2 * a.len()]);
     for ((pair, &x), &y) in out.chunks_exact_mut(2).zip(a).zip(b) {
         pair[0] = x;
         pair[1] = y;
@@ -153,8 +152,8 @@ fn interleave(a: &[u32], b: &[u32]) -> Zeroizing<Vec<u32>> {
 }
 
 /// Half `h`'s limbs out of an interleaved value.
-fn half(v: &[u32], h: usize) -> Zeroizing<Vec<u32>> {
-    Zeroizing::new(v.chunks_exact(2).map(|pair| pair[h]).collect())
+fn half(v: &[u32], h: usize) -> Limbs {
+    Limbs::new(v.chunks_exact(2).map(|pair| pair[h]).collect())
 }
 
 /// Table entries `index[0]` for half 0 and `index[1]` for half 1, reading
@@ -176,7 +175,7 @@ struct PairModulus {
     n: usize,
     /// `[_, _, m⁰ᵢ, m¹ᵢ]` at chunk `n − 1 − i`; work copies of it get the
     /// operand in the first two lanes.
-    right: Zeroizing<Vec<u32>>,
+    right: Limbs,
     m0: [u64; 2],
     /// m₁ per half (0 for a one-limb modulus).
     m1: [u64; 2],
@@ -186,14 +185,14 @@ struct PairModulus {
 /// Scratch for one product: the left chunks (operand and digits) and the
 /// right chunks (operand, moduli).
 struct Work {
-    left: Zeroizing<Vec<u32>>,
-    right: Zeroizing<Vec<u32>>,
+    left: Limbs,
+    right: Limbs,
 }
 
 impl Work {
     fn new(m: &PairModulus) -> Self {
         Work {
-            left: Zeroizing::new(vec![0; 4 * m.n]),
+            left: Limbs::new(vec![0; 4 * m.n]),
             right: m.right.clone(),
         }
     }
@@ -202,7 +201,7 @@ impl Work {
 impl PairModulus {
     fn new(starts: &[Start; 2]) -> Self {
         let n = starts[0].m.n();
-        let mut right = Zeroizing::new(vec![0u32; 4 * n]);
+        let mut right = Limbs::new(vec![0u32; 4 * n]);
         for (h, start) in starts.iter().enumerate() {
             for (i, &limb) in start.m.limbs().iter().enumerate() {
                 right[4 * (n - 1 - i) + 2 + h] = limb;

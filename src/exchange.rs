@@ -285,13 +285,6 @@ fn object(status: u16, body: &str, service: &'static str) -> Result<Map<String, 
     }
 }
 
-fn text(map: &Map<String, Value>, name: &str) -> Option<String> {
-    map.get(name)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(ToOwned::to_owned)
-}
-
 /// A successful answer's fields, each read one way. A field that is absent
 /// (or `null`) is named as missing; one that is there but cannot be read is
 /// named with what it should have been, never passed over for another.
@@ -309,6 +302,12 @@ const TEXT: Reader<String> = ("a non-empty string", |v| {
 });
 const SECONDS: Reader<u64> = ("a whole number of seconds", Value::as_u64);
 const TIME: Reader<u64> = ("an RFC 3339 time", |v| v.as_str().and_then(parse_rfc3339));
+
+/// `name` read as [`TEXT`], or `None` when it is absent or unreadable: the
+/// lenient read of an error answer, which says what it can.
+fn text(map: &Map<String, Value>, name: &str) -> Option<String> {
+    map.get(name).and_then(TEXT.1)
+}
 
 impl Answer {
     /// The body of a 2xx answer as a JSON object.
@@ -434,7 +433,7 @@ pub fn parse_ec2_response(status: u16, body: &str, now: u64) -> Result<Token> {
     let answer = metadata_answer(status, body, "the metadata service")?;
     let code = answer.required("Code", TEXT)?;
     if code != "Success" {
-        let message = answer.optional("Message", TEXT).ok().flatten();
+        let message = text(&answer.map, "Message");
         return Err(Error::MetadataRejected(format!(
             "the metadata service answered Code \"{}\"{}",
             crate::text::one_line(&code, 60),

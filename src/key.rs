@@ -142,7 +142,9 @@ fn from_pkcs1(der: &[u8], field: &'static str) -> Result<PrivateKey> {
     check_bits(bits)?;
     // Each number at n's precision, as rsa decodes them (`d` and the primes
     // must fit it); the key then sets its own widths.
-    let precision = u32::try_from(parts.modulus.as_bytes().len()).unwrap_or(u32::MAX) * 8;
+    let precision = u32::try_from(parts.modulus.as_bytes().len())
+        .unwrap_or(u32::MAX)
+        .saturating_mul(8);
     let uint = |bytes: &[u8]| BoxedUint::from_be_slice(bytes, precision).ok();
     let key = match (
         uint(parts.modulus.as_bytes()),

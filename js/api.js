@@ -45,7 +45,8 @@ function signNative(owner, handle, args) {
   } catch (error) {
     throw new IamJwtError('ERR_CRYPTO', `the native RSA-PSS signer failed: ${error?.message ?? error}`, { cause: error });
   }
-  return call(() => core.finishJwt(input, signature));
+  // The core verifies the platform's signature before it finishes the JWT.
+  return call(() => handle.finishJwt(input, signature));
 }
 
 /** A key as text: a string, bytes, or an already parsed JSON object. */

@@ -26,7 +26,7 @@ function newest(paths) {
   }
   return t;
 }
-const inputs = ['src', 'arith', 'js', 'Cargo.toml', 'Cargo.lock', '.cargo', 'scripts/build.mjs', 'scripts/wasm-opt-features.mjs'];
+const inputs = ['src', 'js', 'Cargo.toml', 'Cargo.lock', '.cargo', 'scripts/build.mjs', 'scripts/wasm-opt-features.mjs'];
 if (!process.argv.includes('--force') && existsSync(stamp) && statSync(stamp).mtimeMs >= newest(inputs)) {
   say('pkg/ is up to date');
   process.exit(0);

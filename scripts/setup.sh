@@ -3,8 +3,8 @@
 # project needs, then builds pkg/ (the wasm package). Safe to run again: each
 # step is skipped when already done.
 #
-#   bash scripts/setup.sh               # toolchain, Chromium, npm packages, build
-#   bash scripts/setup.sh --no-browser  # the same without Chromium (npm start)
+#   bash scripts/setup.sh               # toolchain, Chromium, valgrind, npm packages, build
+#   bash scripts/setup.sh --no-browser  # the same without the test tools (npm start)
 #   IAMJWT_SKIP_BUILD=1 bash scripts/setup.sh   # no build
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,13 +25,10 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-# 3. Chromium for the browser tests (Debian's package; playwright-core drives it).
-if [ "${1:-}" != "--no-browser" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
-  say "installing Chromium (apt-get install chromium)"
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+# 3. For the tests only: Chromium for the browser tests (playwright-core
+#    drives Debian's package) and valgrind for the constant-time gate.
+if [ "${1:-}" != "--no-browser" ]; then
+  bash scripts/apt-install.sh chromium valgrind
 fi
 
 # 4. npm packages (dev only: the package has no runtime dependencies).

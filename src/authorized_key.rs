@@ -5,16 +5,18 @@
 //! wiped when it is dropped.</div>
 
 use alloc::string::String;
+use alloc::vec::Vec;
+use rsa::pkcs8::EncodePrivateKey as _;
 use rsa::pss;
 use rsa::traits::PublicKeyParts;
-use rsa::PublicKey;
+use rsa::{PrivateKey, PublicKey};
 use sha2::Sha256;
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::key::{self, DecodedPrivateKey};
 use crate::key_file::KeyFile;
-use crate::private_key::PrivateKey;
-use crate::ps256;
+use crate::ps256::{self, SigningKey};
 
 /// A service-account authorized key, decoded once.
 ///
@@ -34,7 +36,7 @@ pub struct AuthorizedKey {
     created_at: Option<String>,
     key_algorithm: Option<String>,
     modulus_bits: u32,
-    private_key: PrivateKey,
+    signing_key: SigningKey,
     verifier: pss::VerifyingKey<Sha256>,
 }
 
@@ -86,7 +88,7 @@ impl AuthorizedKey {
         Ok(AuthorizedKey {
             modulus_bits: key::modulus_bits(&public),
             verifier: ps256::verifier(public),
-            private_key: key,
+            signing_key: ps256::signing_key(key),
             id: file.id,
             service_account_id: file.service_account_id,
             created_at: file.created_at,
@@ -124,20 +126,33 @@ impl AuthorizedKey {
         self.modulus_bits
     }
 
-    /// The private key, for [`ps256::sign_with_rng`].
+    /// The PS256 signer: rsa's blinded PSS signing key with a 32-byte salt,
+    /// for [`ps256::sign_with_rng`].
     #[must_use]
-    pub fn private_key(&self) -> &PrivateKey {
-        &self.private_key
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing_key
     }
 
-    /// The private key as PKCS#8 DER, for handing to a platform signer
-    /// (node:crypto, WebCrypto) that imports it once. The bytes wipe
-    /// themselves on drop.
+    /// The RSA private key.
+    #[must_use]
+    pub fn private_key(&self) -> &PrivateKey {
+        self.signing_key.as_ref()
+    }
+
+    /// The private key as PKCS#8 DER (rsa's encoder), for handing to a
+    /// platform signer (node:crypto, WebCrypto) that imports it once. The
+    /// bytes wipe themselves on drop.
     ///
     /// <div class="warning">This is the secret key: import it and drop it.</div>
-    #[must_use]
-    pub fn to_pkcs8_der(&self) -> zeroize::Zeroizing<alloc::vec::Vec<u8>> {
-        crate::key::private_key_to_pkcs8_der(&self.private_key)
+    ///
+    /// # Errors
+    /// [`Error::Crypto`] if the encoder fails, which a decoded key does not.
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let document = self
+            .private_key()
+            .to_pkcs8_der()
+            .map_err(|_| Error::Crypto)?;
+        Ok(Zeroizing::new(document.as_bytes().to_vec()))
     }
 
     /// The PS256 verifier for this key's public half.

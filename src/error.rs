@@ -226,7 +226,7 @@ impl fmt::Display for Error {
                 f.write_str(why)
             }
             Error::Rng => f.write_str("the system random number generator failed"),
-            Error::Crypto => f.write_str("the RSA operation failed"),
+            Error::Crypto => f.write_str("the RSA operation failed its check, so nothing was signed"),
         }
     }
 }

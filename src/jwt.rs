@@ -115,7 +115,7 @@ pub fn sign_with_rng<R: TryCryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<String> {
     let signing_input = signing_input(key, options)?;
-    let signature = ps256::sign_with_rng(key.private_key(), signing_input.as_bytes(), rng)?;
+    let signature = ps256::sign_with_rng(key.signing_key(), signing_input.as_bytes(), rng)?;
     Ok(finish(signing_input, &signature))
 }
 
@@ -166,6 +166,24 @@ pub fn finish(mut signing_input: String, signature: &[u8]) -> String {
     signing_input.push('.');
     signing_input.push_str(&URL_SAFE_NO_PAD.encode(signature));
     signing_input
+}
+
+/// Finishes a JWT whose signature came from a platform signer (node:crypto,
+/// WebCrypto): the signature is verified with `key`'s public half first, so
+/// a signer's fault never leaves as a JWT. rsa's own signer checks its
+/// result itself ([`ps256`]).
+///
+/// # Errors
+/// [`Error::Crypto`] when the signature is not a valid PS256 signature of
+/// `signing_input` by `key`.
+pub fn finish_verified(
+    key: &AuthorizedKey,
+    signing_input: String,
+    signature: &[u8],
+) -> Result<String> {
+    ps256::verify(key.verifier(), signing_input.as_bytes(), signature)
+        .map_err(|_| Error::Crypto)?;
+    Ok(finish(signing_input, signature))
 }
 
 /// Seconds that JavaScript numbers hold exactly (2^53 - 1).

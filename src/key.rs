@@ -3,25 +3,22 @@
 //!
 //! Decoding says *why* a key cannot be used: another algorithm, a passphrase,
 //! too few bits, damaged bytes. The DER of private keys is wiped after use.
-//!
-//! Encoding writes one thing: a decoded key as PKCS#8 DER, for platform
-//! signers ([`private_key_to_pkcs8_der`]).
+//! The key itself is built and checked by rsa ([`PrivateKey::from_components`]:
+//! `p·q = n`, `d < n`, `d·e ≡ 1` modulo each `p−1`), which computes its
+//! CRT values; a file's own are not trusted.
 //!
 //! [RFC 5208]: https://www.rfc-editor.org/rfc/rfc5208
 //! [RFC 8017]: https://www.rfc-editor.org/rfc/rfc8017#appendix-A.1
 
-use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
-use alloc::vec::Vec;
+use alloc::vec;
 use rsa::pkcs1::{RsaPrivateKeyRef, RsaPublicKeyRef};
 use rsa::traits::PublicKeyParts;
-use rsa::{BoxedUint, PublicKey};
-use zeroize::Zeroizing;
+use rsa::{BoxedUint, PrivateKey, PublicKey};
 
 use crate::error::{Error, Result};
 use crate::pem;
-use crate::private_key::PrivateKey;
 use crate::text::find;
 
 /// The smallest modulus accepted for signing, in bits.
@@ -141,7 +138,7 @@ fn from_pkcs1(der: &[u8], field: &'static str) -> Result<PrivateKey> {
     let bits = uint_bits(parts.modulus.as_bytes());
     check_bits(bits)?;
     // Each number at n's precision, as rsa decodes them (`d` and the primes
-    // must fit it); the key then sets its own widths.
+    // must fit it); rsa's key then sets its own widths.
     let precision = u32::try_from(parts.modulus.as_bytes().len())
         .unwrap_or(u32::MAX)
         .saturating_mul(8);
@@ -153,7 +150,9 @@ fn from_pkcs1(der: &[u8], field: &'static str) -> Result<PrivateKey> {
         uint(parts.prime1.as_bytes()),
         uint(parts.prime2.as_bytes()),
     ) {
-        (Some(n), Some(e), Some(d), Some(p), Some(q)) => PrivateKey::from_components(n, e, d, p, q),
+        (Some(n), Some(e), Some(d), Some(p), Some(q)) => {
+            PrivateKey::from_components(n, e, d, vec![p, q]).ok()
+        }
         _ => None,
     };
     key.ok_or_else(|| {
@@ -244,112 +243,4 @@ fn corrupt_der(field: &'static str, format: &str) -> Error {
     Error::KeyCorrupt(format!(
         "{field} is damaged: its bytes are not a valid {format} key (was it cut or edited?)"
     ))
-}
-
-/// The key as PKCS#8 DER ([RFC 5208]): `PrivateKeyInfo` version 0,
-/// rsaEncryption with NULL parameters, and the PKCS#1 `RSAPrivateKey`
-/// (two-prime, version 0) with the key's own CRT values. The same bytes as
-/// rsa's `EncodePrivateKey` writes (the tests compare them), from a writer
-/// small enough for the .wasm: rsa's goes through der's generic encoders.
-///
-/// Every buffer that holds key bytes wipes itself on drop, and the result
-/// is written into one allocation of its exact size.
-///
-/// [RFC 5208]: https://www.rfc-editor.org/rfc/rfc5208
-#[must_use]
-pub fn private_key_to_pkcs8_der(key: &PrivateKey) -> Zeroizing<Vec<u8>> {
-    let (dp, dq, qinv, [p, q]) = (key.dp(), key.dq(), key.qinv(), key.primes());
-    let numbers: [Zeroizing<Box<[u8]>>; 8] = [
-        key.n().as_ref(),
-        key.e(),
-        key.d(),
-        p.as_ref(),
-        q.as_ref(),
-        dp,
-        dq,
-        qinv,
-    ]
-    .map(|x| Zeroizing::new(x.to_be_bytes()));
-
-    // RSAPrivateKey ::= SEQUENCE { version 0, n, e, d, p, q, dP, dQ, qInv }
-    let rsa_key_len = VERSION_0.len() + numbers.iter().map(|x| uint_len(x)).sum::<usize>();
-    let rsa_key_tlv = tlv_len(rsa_key_len);
-    // PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier, OCTET STRING }
-    let info_len = VERSION_0.len() + RSA_ALGORITHM_ID.len() + tlv_len(rsa_key_tlv);
-    let total = tlv_len(info_len);
-
-    let mut der = Zeroizing::new(Vec::with_capacity(total));
-    push_header(&mut der, SEQUENCE, info_len);
-    der.extend_from_slice(VERSION_0);
-    der.extend_from_slice(RSA_ALGORITHM_ID);
-    push_header(&mut der, OCTET_STRING, rsa_key_tlv);
-    push_header(&mut der, SEQUENCE, rsa_key_len);
-    der.extend_from_slice(VERSION_0);
-    for x in &numbers {
-        push_uint(&mut der, x);
-    }
-    debug_assert_eq!(der.len(), total);
-    der
-}
-
-const SEQUENCE: u8 = 0x30;
-const OCTET_STRING: u8 = 0x04;
-const INTEGER: u8 = 0x02;
-/// `INTEGER 0`.
-const VERSION_0: &[u8] = &[INTEGER, 1, 0];
-/// `SEQUENCE { OID 1.2.840.113549.1.1.1 (rsaEncryption), NULL }`.
-const RSA_ALGORITHM_ID: &[u8] = &[
-    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
-];
-
-/// The bytes of a DER length: short form below 128, else `0x80 | n` and n
-/// big-endian bytes.
-fn length_bytes(len: usize) -> ([u8; 9], usize) {
-    let mut out = [0u8; 9];
-    if len < 0x80 {
-        out[0] = len as u8;
-        return (out, 1);
-    }
-    let be = len.to_be_bytes();
-    let digits = significant(&be);
-    out[0] = 0x80 | digits.len() as u8;
-    for (to, from) in out.iter_mut().skip(1).zip(digits) {
-        *to = *from;
-    }
-    (out, 1 + digits.len())
-}
-
-/// A whole TLV's length, for `content_len` bytes of content.
-fn tlv_len(content_len: usize) -> usize {
-    1 + length_bytes(content_len).1 + content_len
-}
-
-fn push_header(out: &mut Vec<u8>, tag: u8, content_len: usize) {
-    let (bytes, n) = length_bytes(content_len);
-    out.push(tag);
-    out.extend(bytes.iter().take(n));
-}
-
-/// A nonnegative INTEGER's content: no leading zero bytes, except one
-/// before a high bit (and the single byte of zero).
-fn uint_content(be: &[u8]) -> (bool, &[u8]) {
-    let digits = significant(be);
-    match digits.first() {
-        None => (true, digits),
-        Some(&b) => (b & 0x80 != 0, digits),
-    }
-}
-
-fn uint_len(be: &[u8]) -> usize {
-    let (pad, digits) = uint_content(be);
-    tlv_len(usize::from(pad) + digits.len())
-}
-
-fn push_uint(out: &mut Vec<u8>, be: &[u8]) {
-    let (pad, digits) = uint_content(be);
-    push_header(out, INTEGER, usize::from(pad) + digits.len());
-    if pad {
-        out.push(0);
-    }
-    out.extend_from_slice(digits);
 }

@@ -21,8 +21,6 @@ pub mod jwt;
 pub mod key;
 pub mod key_file;
 pub mod pem;
-pub mod private_key;
-mod private_op;
 pub mod ps256;
 mod rng;
 pub mod text;
@@ -31,8 +29,6 @@ pub mod verifying_key;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
-
-pub use iamjwt_arith::montgomery;
 
 pub use authorized_key::AuthorizedKey;
 pub use error::{Error, Result, ERROR_CODES};

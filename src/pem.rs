@@ -7,11 +7,17 @@
 //! [`decode`] accepts all of that and returns the label, the DER bytes (which
 //! wipe themselves on drop) and the key id from the preamble, if any.
 //!
+//! The lenient part works on the text's public structure: its lines, the
+//! armour, the headers and the whitespace. The base64 body, which is the
+//! secret key, is decoded by base64ct, whose decoder has no table lookups
+//! or branches that depend on the characters ([`decode_base64`]; the
+//! constant-time gate in ct/ runs it under valgrind on the fixtures' keys).
+//!
 //! [RFC 7468]: https://www.rfc-editor.org/rfc/rfc7468
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use base64::Engine as _;
+use base64ct::{Base64Unpadded, Base64UrlUnpadded, Encoding as _};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -77,7 +83,7 @@ pub fn decode(text: &str, field: &'static str) -> Result<Pem> {
         }
         body.extend(line.chars().filter(|c| !c.is_whitespace()));
     }
-    let der = base64_decode(&body).ok_or_else(|| {
+    let der = decode_body(&body).ok_or_else(|| {
         corrupt(
             field,
             "its base64 body has characters that are not base64 or a wrong length",
@@ -130,7 +136,7 @@ fn decode_bare(text: &str, field: &'static str) -> Result<Pem> {
     if body.is_empty() {
         return Err(corrupt(field, "it is empty"));
     }
-    match base64_decode(&body) {
+    match decode_body(&body) {
         Some(der) if der.first() == Some(&0x30) => Ok(Pem {
             label: None,
             der,
@@ -144,16 +150,36 @@ fn decode_bare(text: &str, field: &'static str) -> Result<Pem> {
     }
 }
 
-/// Standard base64, padding optional; URL-safe accepted too.
-fn base64_decode(body: &str) -> Option<Zeroizing<Vec<u8>>> {
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    let config =
-        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-    let standard = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
-    let url = GeneralPurpose::new(&base64::alphabet::URL_SAFE, config);
-    standard
-        .decode(body)
-        .or_else(|_| url.decode(body))
+/// Decodes base64 text without whitespace: standard base64, padding
+/// optional; the URL-safe alphabet is accepted too. `None` when it is not
+/// base64.
+///
+/// The padding is part of the text's structure and is stripped first
+/// ([`strip_padding`]); the characters before it are the secret, and go to
+/// [`decode_base64`].
+fn decode_body(body: &str) -> Option<Zeroizing<Vec<u8>>> {
+    decode_base64(strip_padding(body))
+}
+
+/// `body` without the one or two `=` it may end with.
+#[must_use]
+pub fn strip_padding(body: &str) -> &str {
+    body.strip_suffix("==")
+        .or_else(|| body.strip_suffix('='))
+        .unwrap_or(body)
+}
+
+/// Decodes unpadded base64 in constant time with respect to its characters
+/// (base64ct): the standard alphabet, or else the URL-safe one. `None` when
+/// it is neither.
+///
+/// Only text that is not standard base64 is tried again as URL-safe, so
+/// what the decoding's timing can show is which of the two alphabets the
+/// text is in, and its length.
+#[must_use]
+pub fn decode_base64(unpadded: &str) -> Option<Zeroizing<Vec<u8>>> {
+    Base64Unpadded::decode_vec(unpadded)
+        .or_else(|_| Base64UrlUnpadded::decode_vec(unpadded))
         .ok()
         .map(Zeroizing::new)
 }

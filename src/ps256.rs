@@ -1,119 +1,112 @@
 //! PS256: RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt
-//! ([RFC 7518 §3.5], [RFC 8017 §8.1]).
+//! ([RFC 7518 §3.5], [RFC 8017 §8.1]), by rsa 0.10.
 //!
-//! Signing encodes the message with EMSA-PSS ([RFC 8017 §9.1.1]) here and
-//! runs the core's private operation (RSA with the CRT on the
-//! [`crate::montgomery`] kernel, blinded, and checked by raising the result
-//! to e: src/private_op.rs). Verification is rsa's RSASSA-PSS
-//! verification with the 32-byte salt insisted on, so every signature
-//! test checks this signer against rsa's verifier.
+//! Signing is rsa's [`pss::SigningKey`]: EMSA-PSS encoding, then rsa's
+//! private operation, which blinds the base, both CRT exponents and both
+//! prime moduli with fresh randomness for each signature, and checks its
+//! result (`s^e = c`, by the public operation) before anything leaves, so a
+//! fault in the CRT yields [`Error::Crypto`], never a wrong signature. The
+//! constant-time gate (ct/, `npm run ct`) runs this path under valgrind
+//! memcheck with the key's secrets marked.
+//!
+//! Verification is rsa's RSASSA-PSS verification with the 32-byte salt
+//! insisted on.
+//!
+//! ```
+//! # let json = include_str!("../www/demo-key.json");
+//! use iamjwt::{ps256, AuthorizedKey};
+//!
+//! let key = AuthorizedKey::from_json(json)?;
+//! let signature = ps256::sign_with_rng(key.signing_key(), b"input", &mut getrandom::SysRng)?;
+//! ps256::verify(key.verifier(), b"input", &signature)?;
+//! assert!(ps256::verify(key.verifier(), b"other input", &signature).is_err());
+//! # Ok::<(), iamjwt::Error>(())
+//! ```
 //!
 //! [RFC 7518 §3.5]: https://www.rfc-editor.org/rfc/rfc7518#section-3.5
 //! [RFC 8017 §8.1]: https://www.rfc-editor.org/rfc/rfc8017#section-8.1
-//! [RFC 8017 §9.1.1]: https://www.rfc-editor.org/rfc/rfc8017#section-9.1.1
 
-use alloc::vec;
-use alloc::vec::Vec;
+use alloc::boxed::Box;
 use rsa::pss;
-use rsa::rand_core::TryCryptoRng;
-use rsa::traits::PublicKeyParts;
-use rsa::{BoxedUint, PublicKey};
+use rsa::rand_core::{TryCryptoRng, TryRng};
+use rsa::signature::RandomizedSigner as _;
+use rsa::PublicKey;
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::private_key::PrivateKey;
-use crate::private_op;
 
 /// The salt length of PS256, in bytes: the SHA-256 output size.
 pub const SALT_LEN: usize = 32;
-const HASH_LEN: usize = 32;
 
-/// Signs `message` with PS256. The rng supplies the salt first, then the
-/// blinding factors.
+/// An RSA private key that signs PS256 (rsa's blinded PSS signer).
+pub type SigningKey = pss::SigningKey<Sha256>;
+
+/// A PS256 signer for `key`: salt length [`SALT_LEN`].
+#[must_use]
+pub fn signing_key(key: rsa::PrivateKey) -> SigningKey {
+    SigningKey::new_with_salt_len(key, SALT_LEN)
+}
+
+/// Signs `message` with RSASSA-PSS SHA-256 and `key`'s salt length
+/// ([`SALT_LEN`] for a key from [`signing_key`]). The rng supplies the salt
+/// first, then the blinding factors.
 ///
 /// # Errors
 /// [`Error::Rng`] when the rng fails; [`Error::Crypto`] when the RSA
-/// operation does (a key that passed decoding does not).
+/// operation does, or its result fails rsa's check.
 pub fn sign_with_rng<R: TryCryptoRng + ?Sized>(
-    key: &PrivateKey,
+    key: &SigningKey,
     message: &[u8],
     rng: &mut R,
-) -> Result<Vec<u8>> {
-    sign_with_salt_len_and_rng(key, SALT_LEN, message, rng)
-}
-
-/// Signs with RSASSA-PSS SHA-256 and a salt of `salt_len` bytes: the same
-/// path as [`sign_with_rng`], for known-answer tests whose vectors use other
-/// salt lengths.
-///
-/// # Errors
-/// As [`sign_with_rng`].
-pub fn sign_with_salt_len_and_rng<R: TryCryptoRng + ?Sized>(
-    key: &PrivateKey,
-    salt_len: usize,
-    message: &[u8],
-    rng: &mut R,
-) -> Result<Vec<u8>> {
-    let mut salt = Zeroizing::new(vec![0u8; salt_len]);
-    rng.try_fill_bytes(&mut salt).map_err(|_| Error::Rng)?;
-    let mod_bits = key.n().as_ref().bit_width();
-    let em = emsa_pss_encode(&Sha256::digest(message), &salt, mod_bits - 1)?;
-    let representative =
-        BoxedUint::from_be_slice(&em, key.n_bits_precision()).map_err(|_| Error::Crypto)?;
-    let signature = private_op::rsa_private(key, &representative, rng)?;
-    // I2OSP to the modulus's length in bytes.
-    let len = mod_bits.div_ceil(8) as usize;
-    let bytes = signature.to_be_bytes();
-    let skip = bytes.len().checked_sub(len).ok_or(Error::Crypto)?;
-    Ok(bytes.get(skip..).ok_or(Error::Crypto)?.to_vec())
-}
-
-/// EMSA-PSS-ENCODE ([RFC 8017 §9.1.1]) with SHA-256 and MGF1-SHA-256:
-/// `maskedDB ‖ H ‖ 0xbc`, `⌈em_bits/8⌉` bytes.
-///
-/// [RFC 8017 §9.1.1]: https://www.rfc-editor.org/rfc/rfc8017#section-9.1.1
-fn emsa_pss_encode(m_hash: &[u8], salt: &[u8], em_bits: u32) -> Result<Vec<u8>> {
-    let em_len = em_bits.div_ceil(8) as usize;
-    let db_len = em_len
-        .checked_sub(HASH_LEN + 1)
-        .filter(|&db_len| db_len > salt.len())
-        .ok_or(Error::Crypto)?;
-
-    // H = Hash(0x00×8 ‖ mHash ‖ salt)
-    let h = Sha256::new()
-        .chain_update([0u8; 8])
-        .chain_update(m_hash)
-        .chain_update(salt)
-        .finalize();
-
-    // DB = PS ‖ 0x01 ‖ salt, masked by MGF1(H); then H ‖ 0xbc.
-    let mut em = vec![0u8; em_len];
-    let (db, tail) = em.split_at_mut_checked(db_len).ok_or(Error::Crypto)?;
-    let (ps_one, salt_dst) = db
-        .split_at_mut_checked(db_len - salt.len())
-        .ok_or(Error::Crypto)?;
-    salt_dst.copy_from_slice(salt);
-    *ps_one.last_mut().ok_or(Error::Crypto)? = 0x01;
-    for (block, chunk) in db.chunks_mut(HASH_LEN).enumerate() {
-        let counter = u32::try_from(block).map_err(|_| Error::Crypto)?;
-        let mask = Sha256::new()
-            .chain_update(h)
-            .chain_update(counter.to_be_bytes())
-            .finalize();
-        for (byte, m) in chunk.iter_mut().zip(mask) {
-            *byte ^= m;
-        }
+) -> Result<Box<[u8]>> {
+    let mut watched = Watched {
+        inner: rng,
+        failed: false,
+    };
+    match key.try_sign_with_rng(&mut watched, message) {
+        Ok(signature) => Ok(signature.into()),
+        Err(_) if watched.failed => Err(Error::Rng),
+        Err(_) => Err(Error::Crypto),
     }
-    // Clear the bits above em_bits.
-    if let Some(first) = db.first_mut() {
-        *first &= 0xff >> (8 * em_len as u32 - em_bits);
-    }
-    let (h_dst, bc) = tail.split_at_mut_checked(HASH_LEN).ok_or(Error::Crypto)?;
-    h_dst.copy_from_slice(&h);
-    *bc.first_mut().ok_or(Error::Crypto)? = 0xbc;
-    Ok(em)
 }
+
+/// An rng that remembers whether it failed: rsa's signer answers every
+/// failure with the same opaque `signature::Error`.
+struct Watched<'a, R: ?Sized> {
+    inner: &'a mut R,
+    failed: bool,
+}
+
+impl<R: TryRng + ?Sized> Watched<'_, R> {
+    fn watch<T>(
+        &mut self,
+        result: core::result::Result<T, R::Error>,
+    ) -> core::result::Result<T, R::Error> {
+        self.failed |= result.is_err();
+        result
+    }
+}
+
+impl<R: TryRng + ?Sized> TryRng for Watched<'_, R> {
+    type Error = R::Error;
+
+    fn try_next_u32(&mut self) -> core::result::Result<u32, Self::Error> {
+        let result = self.inner.try_next_u32();
+        self.watch(result)
+    }
+
+    fn try_next_u64(&mut self) -> core::result::Result<u64, Self::Error> {
+        let result = self.inner.try_next_u64();
+        self.watch(result)
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Self::Error> {
+        let result = self.inner.try_fill_bytes(dst);
+        self.watch(result)
+    }
+}
+
+impl<R: TryCryptoRng + ?Sized> TryCryptoRng for Watched<'_, R> {}
 
 /// A PS256 verifier for `key`: salt length exactly [`SALT_LEN`].
 #[must_use]
@@ -135,8 +128,8 @@ pub fn verify(
     // rsa's scheme-level verification, which answers with rsa's own error.
     // Its `signature::Verifier` impl would box that error as a `dyn Error`,
     // which links the `Debug` and `Display` of every error type rsa, pkcs1
-    // and der have into the .wasm (18 KB). The checks are the same: the
-    // signature's length, RSAVP1, then EMSA-PSS-VERIFY with a 32-byte salt.
+    // and der have into the .wasm. The checks are the same: the signature's
+    // length, RSAVP1, then EMSA-PSS-VERIFY with a 32-byte salt.
     let key: &PublicKey = verifier.as_ref();
     let scheme = pss::Pss::<Sha256>::new_with_salt(SALT_LEN);
     key.verify(scheme, &Sha256::digest(message), signature)

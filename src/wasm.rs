@@ -217,11 +217,18 @@ impl KeyHandle {
     /// The private key as PKCS#8 DER, for the native engine to import once
     /// (node:crypto). The caller wipes the bytes after importing them.
     #[wasm_bindgen(js_name = exportPkcs8ForNativeEngine)]
-    pub fn export_pkcs8_for_native_engine(&self) -> js_sys::Uint8Array {
+    pub fn export_pkcs8_for_native_engine(&self) -> JsResult<js_sys::Uint8Array> {
         let _scrub = StackScrub;
         // Copied straight into a JS array; the wasm-side buffer wipes itself.
-        let der = self.key.to_pkcs8_der();
-        js_sys::Uint8Array::from(der.as_slice())
+        let der = self.key.to_pkcs8_der().map_err(|e| to_js(&e))?;
+        Ok(js_sys::Uint8Array::from(der.as_slice()))
+    }
+
+    /// The finished JWT from a platform signer's signature, which is
+    /// verified with this key's public half first (`jwt::finish_verified`).
+    #[wasm_bindgen(js_name = finishJwt)]
+    pub fn finish_jwt(&self, signing_input: String, signature: &[u8]) -> JsResult<String> {
+        jwt::finish_verified(&self.key, signing_input, signature).map_err(|e| to_js(&e))
     }
 
     /// Verifies a JWT against this key's public half and ids.
@@ -243,12 +250,6 @@ fn unknown_flow(flow: &str) -> Error {
         "unknown token flow \"{}\"",
         crate::text::one_line(flow, 20)
     ))
-}
-
-/// The finished JWT: the signing input, a dot, the base64url signature.
-#[wasm_bindgen(js_name = finishJwt)]
-pub fn finish_jwt(signing_input: String, signature: &[u8]) -> String {
-    jwt::finish(signing_input, signature)
 }
 
 /// Verifies a JWT with a key given as text (authorized key JSON, key

@@ -77,9 +77,9 @@ fn verify_insists_on_a_32_byte_salt_whatever_the_verifier_says() {
     let exact = ps256::verifier(public);
     let message = b"the signing input";
     let mut rng = getrandom::SysRng;
-    let salt_32 = ps256::sign_with_rng(key.private_key(), message, &mut rng).unwrap();
-    let salt_20 =
-        ps256::sign_with_salt_len_and_rng(key.private_key(), 20, message, &mut rng).unwrap();
+    let salt_32 = ps256::sign_with_rng(key.signing_key(), message, &mut rng).unwrap();
+    let salt_20_key = ps256::SigningKey::new_with_salt_len(key.private_key().clone(), 20);
+    let salt_20 = ps256::sign_with_rng(&salt_20_key, message, &mut rng).unwrap();
     for verifier in [&exact, &auto] {
         assert!(ps256::verify(verifier, message, &salt_32).is_ok());
         assert_eq!(
@@ -91,6 +91,6 @@ fn verify_insists_on_a_32_byte_salt_whatever_the_verifier_says() {
     }
     // rsa itself, with the auto salt length, would have taken it.
     use rsa::signature::Verifier as _;
-    let signature = rsa::pss::Signature::try_from(salt_20.as_slice()).unwrap();
+    let signature = rsa::pss::Signature::try_from(&salt_20[..]).unwrap();
     assert!(auto.verify(message, &signature).is_ok());
 }

@@ -13,6 +13,11 @@
 //! secret values, so memcheck would follow it into the base64 encoding: it
 //! is marked defined as it leaves the signer.
 //!
+//! It also decodes each key's base64 body through `pem::decode_base64`,
+//! the decoder the PEM reader hands the secret text to once it has
+//! normalised the armour, the line ends and the padding: every character
+//! before the padding is marked undefined.
+//!
 //! Built with the release profile, so each package has the opt-level the
 //! .wasm is built with (Cargo.toml). Run it under valgrind; outside valgrind
 //! it only signs.
@@ -79,6 +84,17 @@ impl TryRng for MarkingRng {
 
 impl TryCryptoRng for MarkingRng {}
 
+/// The base64 body of the key file's private key: its lines between the
+/// armour, joined.
+fn base64_body(json: &str) -> String {
+    let file = iamjwt::key_file::KeyFile::from_json(json).expect("a key file");
+    let pem = file.private_key.as_deref().expect("a private key");
+    pem.lines()
+        .filter(|line| !line.starts_with("-----") && !line.starts_with("PLEASE"))
+        .map(str::trim)
+        .collect()
+}
+
 fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let mut paths: Vec<String> = std::env::args().skip(1).collect();
@@ -95,6 +111,13 @@ fn main() {
     for path in &paths {
         let json =
             std::fs::read_to_string(path).unwrap_or_else(|e| panic!("iamjwt-ct: {path}: {e}"));
+        let body = base64_body(&json);
+        let data = iamjwt::pem::strip_padding(&body);
+        secret(data.as_bytes());
+        let der = iamjwt::pem::decode_base64(data).map(|der| der.len());
+        public(&der.unwrap_or(0).to_ne_bytes());
+        assert!(der.is_some(), "iamjwt-ct: {path}: the body does not decode");
+
         let key =
             AuthorizedKey::from_json(&json).unwrap_or_else(|e| panic!("iamjwt-ct: {path}: {e}"));
         let marked = secrets::mark(&key);
@@ -107,7 +130,7 @@ fn main() {
             salt: ps256::SALT_LEN,
         };
         let signature =
-            ps256::sign_with_rng(key.private_key(), input.as_bytes(), &mut rng).expect("sign");
+            ps256::sign_with_rng(key.signing_key(), input.as_bytes(), &mut rng).expect("sign");
         public(&signature);
         let token = jwt::finish(input, &signature);
         println!(

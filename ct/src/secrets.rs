@@ -1,6 +1,12 @@
-//! What the parsed key holds that is secret, marked for memcheck.
+//! What the parsed key holds that is secret, marked for memcheck: rsa's
+//! `PrivateKey` keeps d, the primes, dP, dQ, and qInv in Montgomery form
+//! modulo p, and for each prime its Montgomery parameters (the prime, R,
+//! R² and the prime's inverse modulo the word base). Only the parameters'
+//! leading-zero count is left: a plain `u32` that rsa hands out by value,
+//! and the primes' bit length at their public storage width.
 
 use iamjwt::AuthorizedKey;
+use rsa::traits::PrivateKeyParts;
 use rsa::BoxedUint;
 
 fn words(x: &BoxedUint) -> &[u8] {
@@ -9,16 +15,42 @@ fn words(x: &BoxedUint) -> &[u8] {
     unsafe { core::slice::from_raw_parts(words.as_ptr().cast(), core::mem::size_of_val(words)) }
 }
 
-/// Marks d, p, q, dP, dQ and qInv secret; returns how many bytes.
+fn params(p: &crypto_bigint::modular::MontyParams<BoxedUint>) -> [&[u8]; 4] {
+    let inv = p.mod_inv().as_words();
+    // SAFETY: as in `words`.
+    let inv =
+        unsafe { core::slice::from_raw_parts(inv.as_ptr().cast(), core::mem::size_of_val(inv)) };
+    [
+        words(p.modulus().as_ref()),
+        words(p.one()),
+        words(p.r2()),
+        inv,
+    ]
+}
+
+/// Marks every secret of the key; returns how many bytes.
 pub fn mark(key: &AuthorizedKey) -> usize {
     let k = key.private_key();
-    let [p, q] = k.primes();
-    let parts = [k.d(), p.as_ref(), q.as_ref(), k.dp(), k.dq(), k.qinv()];
+    let (Some(dp), Some(dq), Some(qinv), Some(p), Some(q)) =
+        (k.dp(), k.dq(), k.qinv(), k.p(), k.q())
+    else {
+        panic!("iamjwt-ct: the key has no CRT values");
+    };
+    let mut parts: Vec<&[u8]> = vec![
+        words(k.d()),
+        words(dp),
+        words(dq),
+        words(qinv.as_montgomery()),
+    ];
+    parts.extend(k.primes().iter().map(|prime| words(prime.as_ref())));
+    parts.extend(params(p));
+    parts.extend(params(q));
+    parts.extend(params(qinv.params().as_ref()));
     parts
         .iter()
-        .map(|x| {
-            crate::secret(words(x));
-            words(x).len()
+        .map(|bytes| {
+            crate::secret(bytes);
+            bytes.len()
         })
         .sum()
 }

@@ -46,7 +46,7 @@ pub fn forge(key: &AuthorizedKey, header: &str, payload: &str) -> String {
         URL_SAFE_NO_PAD.encode(payload)
     );
     let signature = iamjwt::ps256::sign_with_rng(
-        key.private_key(),
+        key.signing_key(),
         signing_input.as_bytes(),
         &mut getrandom::SysRng,
     )

@@ -122,7 +122,7 @@ export const ERRORS_RU = {
   ERR_IAM_REJECTED: 'IAM отклонил запрос.',
   ERR_RESPONSE_NOT_JSON: 'Сервер ответил не JSON (прокси или неверный адрес?).',
   ERR_RESPONSE_INVALID: 'Ответ сервера без нужных полей.',
-  ERR_UNSUPPORTED_PLATFORM: 'Этот браузер не может запустить iamjwt: нужен WebAssembly SIMD (Chrome или Edge 91, Firefox 89, Safari 16.4 и новее).',
+  ERR_UNSUPPORTED_PLATFORM: 'Этот браузер не может запустить iamjwt: нужны WebAssembly reference types (Chrome или Edge 96, Firefox 79, Safari 15 и новее).',
 };
 
 /** `{name}` placeholders filled from vars. */

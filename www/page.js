@@ -20,8 +20,9 @@ function describeError(error, lang) {
 }
 
 /**
- * The package could not start (an engine without WebAssembly SIMD, or a
- * .wasm that failed to load): say so at the top and disable the controls.
+ * The package could not start (an engine without WebAssembly reference
+ * types, or a .wasm that failed to load): say so at the top and disable
+ * the controls.
  */
 export function showLoadFailure(error) {
   const box = document.getElementById('load-error');

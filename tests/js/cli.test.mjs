@@ -144,10 +144,10 @@ test('emulator misuse: no key, a bad key', () => {
   failsWith(iamjwt(['emulator', '--key', fixturePath('rejects/not-json.txt'), '--port', '0']), 1, 'ERR_KEY_NOT_JSON');
 });
 
-test('an engine without WebAssembly SIMD: one line that says what to update, exit 1', () => {
+test('an engine without WebAssembly reference types: one line that says what to update, exit 1', () => {
   const r = iamjwt(['jwt', '--key', KEY], { env: { NODE_OPTIONS: '--import=data:text/javascript,WebAssembly.validate=()=>false' } });
   failsWith(r, 1, 'ERR_UNSUPPORTED_PLATFORM');
-  assert.match(r.err, /WebAssembly SIMD.*Safari 16\.4/);
+  assert.match(r.err, /WebAssembly reference types.*Safari 15/);
 });
 
 test('a reader that closes the pipe early (| head -1) stops the CLI quietly', async () => {

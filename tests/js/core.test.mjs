@@ -33,12 +33,9 @@ test('the JS error codes and the TypeScript union list exactly the core codes, p
   assert.deepEqual(union.sort(), [...ERROR_CODES].sort());
 });
 
-// The arithmetic as built for wasm (arith/: the two CRT halves in step in
-// SIMD lanes, with constant bounds for RSA-2048 and the general path for
-// other sizes, one half at a time past 3554-bit primes as for 8192-bit keys;
-// 30-bit safegcd inversions up to 2048-bit primes, crypto-bigint's past
-// them): many signatures, each checked by node:crypto. The core also checks
-// each one with a public operation of its own before returning it.
+// rsa 0.10's signer as built for wasm (32-bit limbs, the opt-levels of the
+// release profile) at odd and large sizes: many signatures, each checked by
+// node:crypto. rsa checks each one itself (s^e = c) before returning it.
 test('the wasm engine signs at 2048, 2049, 3000, 4096 and 8192 bits; node:crypto verifies every signature', async () => {
   const { parseKey, signJwt } = await import('../../js/node.mjs');
   const { createPrivateKey, createPublicKey } = await import('node:crypto');

@@ -207,7 +207,7 @@ describe('the minting page', () => {
   });
 });
 
-describe('a browser without WebAssembly SIMD', () => {
+describe('a browser without WebAssembly reference types', () => {
   test('the page says what to update, in English and Russian, and disables its controls', async () => {
     for (const lang of ['en', 'ru']) {
       const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
@@ -219,12 +219,12 @@ describe('a browser without WebAssembly SIMD', () => {
       await page.waitForSelector('body[data-ready="failed"]', { timeout: 20_000 });
       const alert = page.getByRole('alert').filter({ hasText: 'ERR_UNSUPPORTED_PLATFORM' });
       const text = await alert.textContent();
-      assert.match(text, lang === 'ru' ? /WebAssembly SIMD.*Safari 16\.4.*\(ERR_UNSUPPORTED_PLATFORM\)$/ : /lacks WebAssembly SIMD.*Safari 16\.4.*\(ERR_UNSUPPORTED_PLATFORM\)$/);
+      assert.match(text, lang === 'ru' ? /WebAssembly reference types.*Safari 15.*\(ERR_UNSUPPORTED_PLATFORM\)$/ : /lacks WebAssembly reference types.*Safari 15.*\(ERR_UNSUPPORTED_PLATFORM\)$/);
       if (lang === 'ru') assert.match(text, /Этот браузер не может запустить iamjwt/);
       assert.ok(await button(page, 'Check key').isDisabled());
       assert.ok(await keyBox(page).isDisabled());
       assert.deepEqual(errors, []);
-      await page.screenshot({ path: `${SHOTS}/6-no-simd-${lang}.png` });
+      await page.screenshot({ path: `${SHOTS}/6-old-engine-${lang}.png` });
       await context.close();
     }
   });

@@ -131,6 +131,26 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
       assert.ok(!('registerNativeEngine' in iamjwt), 'the engine slot is not public');
     });
 
+    test('a platform signature that does not verify never becomes a JWT: ERR_CRYPTO', async () => {
+      // The fault is injected where one can be: in the platform signer. The
+      // core verifies its signature before it finishes the JWT.
+      const { nativeEngine, registerNativeEngine } = await import('../../js/engine.js');
+      const real = nativeEngine();
+      const flip = (bytes) => { const out = Uint8Array.from(bytes); out[7] ^= 0x01; return out; };
+      registerNativeEngine({ ...real, sign: (key, data) => flip(real.sign(key, data)) });
+      try {
+        const key = parseKey(fixture('key-2048.json'));
+        throwsCode(() => signJwt(key, { engine: 'native' }), 'ERR_CRYPTO');
+        assert.ok(nodeCryptoVerifies(signJwt(key, { engine: 'wasm' }), publicPem('key-2048.json')));
+        key.free();
+      } finally {
+        registerNativeEngine(real);
+      }
+      const key = parseKey(fixture('key-2048.json'));
+      assert.ok(nodeCryptoVerifies(signJwt(key, { engine: 'native' }), publicPem('key-2048.json')));
+      key.free();
+    });
+
     test('options out of range are ERR_OPTION_INVALID', () => {
       const key = parseKey(fixture('key-2048.json'));
       for (const engine of ['native', 'wasm']) {
@@ -218,7 +238,7 @@ test('require() hands back the ES module entry itself: one module, one .wasm, on
   assert.equal(required, entries['node (js/node.mjs)']);
 });
 
-test('import and require refuse an engine without WebAssembly SIMD with ERR_UNSUPPORTED_PLATFORM', async () => {
+test('import and require refuse an engine without WebAssembly reference types with ERR_UNSUPPORTED_PLATFORM', async () => {
   const { spawnSync } = await import('node:child_process');
   const script = {
     import: `import('${root}js/node.mjs').then(() => console.log('loaded'), (e) => console.log(e.name, e.code, e.message))`,
@@ -229,7 +249,7 @@ test('import and require refuse an engine without WebAssembly SIMD with ERR_UNSU
       encoding: 'utf8',
       env: { ...process.env, NODE_OPTIONS: '--import=data:text/javascript,WebAssembly.validate=()=>false' },
     });
-    assert.match(r.stdout, /^IamJwtError ERR_UNSUPPORTED_PLATFORM this JavaScript engine lacks WebAssembly SIMD/, `${entry}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /^IamJwtError ERR_UNSUPPORTED_PLATFORM this JavaScript engine lacks WebAssembly reference types/, `${entry}: ${r.stdout}${r.stderr}`);
   }
 });
 

@@ -2,10 +2,11 @@
 // used through import, require and the bin.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { constants, gzipSync } from 'node:zlib';
 import { fixturePath, nodeCryptoVerifies, fixture, root } from './helpers.mjs';
 
 const PUBLIC = JSON.parse(fixture('key-2048.json')).public_key;
@@ -34,6 +35,16 @@ test('the tarball holds the built package and nothing else', () => {
   }
   assert.ok(!files.some((f) => /^(src|tests|target|node_modules)\//.test(f)), files.join(', '));
   assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'one .wasm');
+});
+
+// The .wasm's size budget. A size is deterministic for a given toolchain
+// and Cargo.lock, so it is a test; timings are not (npm run bench).
+const WASM_BUDGET_GZIP = 120_000;
+
+test(`the .wasm is at most ${WASM_BUDGET_GZIP / 1000} KB gzip -9`, () => {
+  const wasm = readFileSync(`${root}pkg/iamjwt_bg.wasm`);
+  const gzip = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION }).length;
+  assert.ok(gzip <= WASM_BUDGET_GZIP, `pkg/iamjwt_bg.wasm: ${wasm.length} bytes, ${gzip} gzip -9: over the budget`);
 });
 
 test('import works in the installed package', () => {

@@ -150,7 +150,7 @@ process.stdout.write(await new SignJWT({ iss: f.service_account_id, aud: ${JSON.
 
 const SIGNER = ['keyhandle_fromJson', 'keyhandle_signJwt'];
 const CHECKS = [...SIGNER, 'checkKey', 'keyhandle_info', 'decodeJwt', 'keyhandle_verifyJwt', 'verifyJwtWithText', 'verifyPs256', 'errorCodes'];
-const PROTOCOL = [...CHECKS, 'buildTokenRequest', 'parseTokenResponse', 'isRetryable', 'retryDelayMs', 'refreshAt', 'defaults', 'finishJwt', 'keyhandle_signingInput', 'keyhandle_exportPkcs8ForNativeEngine'];
+const PROTOCOL = [...CHECKS, 'buildTokenRequest', 'parseTokenResponse', 'isRetryable', 'retryDelayMs', 'refreshAt', 'defaults', 'keyhandle_finishJwt', 'keyhandle_signingInput', 'keyhandle_exportPkcs8ForNativeEngine'];
 const PARTS = [
   ['parse a key and sign a JWT (`KeyHandle.fromJson`, `signJwt`): the signer alone', SIGNER],
   ['… and the key check, key info, decoding and verification', CHECKS],
@@ -180,6 +180,19 @@ function sizes() {
   };
 }
 
+/** node-forge bundled for the browser (its package ships no browser build). */
+function forgeForBrowser() {
+  return execFileSync(join(root, 'node_modules/.bin/esbuild'), [
+    require.resolve('node-forge'), '--bundle', '--format=iife', '--global-name=forge', '--platform=browser', '--minify', '--log-level=error',
+  ], { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
+}
+
+/**
+ * Headless Chromium: the wasm engine (the browser entry), jsrsasign,
+ * node-forge and WebCrypto on the same keys, in rounds as in Node. The page
+ * is a plain document of the page server's origin (no CSP), so the peers'
+ * scripts can be added to it.
+ */
 async function browser() {
   let launch;
   try {
@@ -192,32 +205,48 @@ async function browser() {
   const b = await launch();
   try {
     const page = await b.newPage();
-    await page.goto(`${server.url}/www/`);
-    await page.waitForSelector('body[data-ready="true"]');
+    await page.goto(`${server.url}/js/errors.js`);
+    await page.addScriptTag({ content: readFileSync(require.resolve('jsrsasign/lib/jsrsasign-all-min.js'), 'utf8') });
+    await page.addScriptTag({ content: forgeForBrowser() });
     const out = {};
     for (const bits of [2048, 4096]) {
       const json = readFileSync(join(root, `tests/fixtures/key-${bits}.json`), 'utf8');
       out[bits] = await page.evaluate(async ([text, budget]) => {
         const m = await import('/js/browser.mjs');
+        const file = JSON.parse(text);
+        const pem = file.private_key.replace(/^PLEASE.*\n/, '');
         const med = (xs) => { const s = [...xs].sort((a, c) => a - c); return s[s.length >> 1]; };
+        const now = Math.floor(Date.now() / 1000);
+        const header = { typ: 'JWT', alg: 'PS256', kid: file.id };
+        const payload = { iss: file.service_account_id, aud: 'https://iam.api.cloud.yandex.net/iam/v1/tokens', iat: now, exp: now + 3600 };
         const key = m.parseKey(text);
-        const run = async (fn) => {
-          for (let i = 0; i < 3; i += 1) await fn();
-          const xs = []; const start = performance.now();
-          while (xs.length < 200 && (xs.length < 5 || performance.now() - start < budget)) { const t = performance.now(); await fn(); xs.push(performance.now() - t); }
-          return med(xs);
-        };
-        const wasm = await run(() => m.signJwt(key));
-        // WebCrypto RSA-PSS on the same key, for reference (async only, so not an engine of the sync API).
-        const pem = JSON.parse(text).private_key.replace(/^PLEASE.*\n/, '').replace(/-----[^-]+-----|\s/g, '');
-        const der = Uint8Array.from(atob(pem), (c) => c.charCodeAt(0));
+        const rsasign = KEYUTIL.getKey(pem);
+        const forgeKey = forge.pki.privateKeyFromPem(pem);
+        const der = Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
         const ck = await crypto.subtle.importKey('pkcs8', der, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']);
-        const data = new TextEncoder().encode('x'.repeat(300));
-        const webcrypto = await run(() => crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, ck, data));
+        const input = new TextEncoder().encode('x'.repeat(300));
+        const fns = {
+          wasm: () => m.signJwt(key),
+          jsrsasign: () => KJUR.jws.JWS.sign('PS256', header, payload, rsasign),
+          'node-forge': () => {
+            const md = forge.md.sha256.create();
+            md.update('x'.repeat(300), 'utf8');
+            const pss = forge.pss.create({ md: forge.md.sha256.create(), mgf: forge.mgf.mgf1.create(forge.md.sha256.create()), saltLength: 32 });
+            return forgeKey.sign(md, pss);
+          },
+          webcrypto: () => crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, ck, input),
+        };
+        const names = Object.keys(fns);
+        for (const name of names) for (let i = 0; i < 3; i += 1) await fns[name]();
+        const xs = Object.fromEntries(names.map((n) => [n, []]));
+        const start = performance.now();
+        while (xs.wasm.length < 200 && (xs.wasm.length < 5 || performance.now() - start < budget * names.length)) {
+          for (const name of names) { const t = performance.now(); await fns[name](); xs[name].push(performance.now() - t); }
+        }
         key.free();
-        return { wasm, webcrypto };
+        return Object.fromEntries(names.map((n) => [n, med(xs[n])]));
       }, [json, BUDGET_MS]);
-      log(`  Chromium RSA-${bits}: wasm ${out[bits].wasm.toFixed(2)} ms, WebCrypto ${out[bits].webcrypto.toFixed(2)} ms`);
+      log(`  Chromium RSA-${bits}: ${Object.entries(out[bits]).map(([n, ms]) => `${n} ${ms.toFixed(2)} ms`).join(', ')}`);
     }
     out.version = b.version();
     return out;
@@ -263,8 +292,8 @@ for (const bits of [2048, 4096]) {
 }
 const pure = (bits) => rows.find((r) => r.bits === bits && r.name === 'iamjwt (wasm engine)').sign;
 const peer = (bits, name) => rows.find((r) => r.bits === bits && r.name === name).sign;
-out('Pure-wasm engine against the pure-JS signers, RSA-2048, key parsed once: ' +
-  `${(peer(2048, 'jsrsasign') / pure(2048)).toFixed(1)}× faster than jsrsasign, ${(peer(2048, 'node-forge') / pure(2048)).toFixed(1)}× faster than node-forge.`);
+out('The wasm engine (rsa 0.10) against the pure-JS signers, key parsed once: ' +
+  [2048, 4096].map((bits) => `RSA-${bits} ${(peer(bits, 'jsrsasign') / pure(bits)).toFixed(2)}× faster than jsrsasign and ${(peer(bits, 'node-forge') / pure(bits)).toFixed(2)}× faster than node-forge`).join('; ') + '.');
 out();
 out('## Cold start to the first JWT');
 out();
@@ -277,7 +306,7 @@ out(`| jose | ${cold.jose.toFixed(0)} ms | 1.00× |`);
 out();
 out('## Size');
 out();
-out('In KB of 1000 bytes, as the goal below counts them.');
+out('In KB of 1000 bytes, as the budget below counts them.');
 out();
 out('| what | size |');
 out('|---|---:|');
@@ -294,25 +323,41 @@ out();
 if (web) {
   out('## Browser (headless Chromium)');
   out();
-  out('| key | iamjwt wasm engine, sign | WebCrypto RSA-PSS sign (reference) |');
-  out('|---|---:|---:|');
-  for (const bits of [2048, 4096]) out(`| RSA-${bits} | ${fmt(web[bits].wasm)} | ${fmt(web[bits].webcrypto)} |`);
+  out('Sign, key parsed once, medians of interleaved rounds in one page; jsrsasign and node-forge sign the same 300-byte input size as the JWT, WebCrypto (async) is the platform\'s own RSA-PSS.');
   out();
-  out('The browser API is synchronous, so browsers sign with the wasm engine; WebCrypto is shown for reference only.');
+  out('| key | iamjwt wasm engine | jsrsasign | node-forge | WebCrypto RSA-PSS | wasm ×jsrsasign | wasm ×node-forge |');
+  out('|---|---:|---:|---:|---:|---:|---:|');
+  for (const bits of [2048, 4096]) {
+    const w = web[bits];
+    out(`| RSA-${bits} | ${fmt(w.wasm)} | ${fmt(w.jsrsasign)} | ${fmt(w['node-forge'])} | ${fmt(w.webcrypto)} | ${(w.jsrsasign / w.wasm).toFixed(2)}× faster | ${(w['node-forge'] / w.wasm).toFixed(2)}× faster |`);
+  }
+  out();
+  out('The browser API is synchronous, so browsers sign with the wasm engine; WebCrypto is shown for reference.');
   out();
 }
 out('## Goals');
 out();
-const mark = (ok) => (ok ? 'met' : 'not yet');
-const jsPeers = Math.min(peer(2048, 'jsrsasign'), peer(2048, 'node-forge')) / pure(2048);
+out('Checked by this run, never by a test (timings flake; the .wasm size is also held by a test, tests/js/pack.test.mjs).');
+out();
+const mark = (ok) => (ok ? 'met' : 'not met');
+const vsJs = (bits) => Math.min(peer(bits, 'jsrsasign'), peer(bits, 'node-forge')) / pure(bits);
 const defaultVsJose = peer(2048, 'iamjwt (default: native)') / peer(2048, 'jose');
 const coldRatio = cold.iamjwt / cold.jose;
 out('| figure | goal | this run | |');
 out('|---|---|---|---|');
-out(`| pure-wasm RSA-2048 sign, key parsed once | ≤ 6 ms and ≥ 8× faster than jsrsasign and node-forge | ${fmt(pure(2048))} ms, ${jsPeers.toFixed(1)}× | ${mark(pure(2048) <= 6 && jsPeers >= 8)} (time: ${mark(pure(2048) <= 6)}; ratio: ${mark(jsPeers >= 8)}) |`);
-out(`| \`signJwt\` default path in Node, key parsed once | ≤ 1.0× jose | ${defaultVsJose.toFixed(2)}× | ${mark(defaultVsJose <= 1)} |`);
-out(`| cold start to the first JWT | ≤ 1.3× jose | ${coldRatio.toFixed(2)}× | ${mark(coldRatio <= 1.3)} |`);
-out(`| \`.wasm\` gzip | ≤ 80 KB | ${kb(size.wasmGzip)} (the signer alone ${kb(size.parts[0].gzip)}) | ${mark(size.wasmGzip <= 80_000)} |`);
+for (const bits of [2048, 4096]) {
+  out(`| wasm engine RSA-${bits} sign in Node, key parsed once | ≥ 1.3× faster than jsrsasign and node-forge | ${fmt(pure(bits))} ms, ${vsJs(bits).toFixed(2)}× the faster of them | ${mark(vsJs(bits) >= 1.3)} |`);
+}
+if (web) {
+  for (const bits of [2048, 4096]) {
+    const w = web[bits];
+    const r = Math.min(w.jsrsasign, w['node-forge']) / w.wasm;
+    out(`| wasm engine RSA-${bits} sign in Chromium | ≥ 1.3× faster than jsrsasign and node-forge | ${fmt(w.wasm)} ms, ${r.toFixed(2)}× | ${mark(r >= 1.3)} |`);
+  }
+}
+out(`| \`signJwt\` default path in Node, RSA-2048, key parsed once | ≤ 1.0× jose | ${defaultVsJose.toFixed(2)}× | ${mark(defaultVsJose <= 1)} |`);
+out(`| cold start to the first JWT | ≤ 1.0× jose | ${coldRatio.toFixed(2)}× | ${mark(coldRatio <= 1)} |`);
+out(`| \`.wasm\` gzip -9 | ≤ 120 KB (a test holds it) | ${kb(size.wasmGzip)} (the signer alone ${kb(size.parts[0].gzip)}) | ${mark(size.wasmGzip <= 120_000)} |`);
 out(`| tarball | ≤ 400 KB unpacked, 0 runtime deps | ${kb(size.unpacked)}, ${size.runtimeDeps} deps | ${mark(size.unpacked <= 400_000 && size.runtimeDeps === 0)} |`);
 out();
 out(readFileSync(join(root, 'bench/levers.md'), 'utf8').trimEnd());

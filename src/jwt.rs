@@ -103,8 +103,9 @@ impl AuthorizedKey {
     }
 }
 
-/// Builds and signs the JWT for `key`. The rng supplies the PSS salt and the
-/// blinding factor.
+/// Builds and signs the JWT for `key`: [`signing_input`], then
+/// [`ps256::sign_with_rng`], then [`finish`]. The rng supplies the PSS salt
+/// and the blinding factors.
 ///
 /// # Errors
 /// [`Error::OptionInvalid`] for a `ttl` of 0 or above [`MAX_TTL`], an empty

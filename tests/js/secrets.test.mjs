@@ -54,7 +54,7 @@ test('after free, nothing of the private key is left in wasm memory', () => {
   }
 });
 
-test('an RSA-4096 key (2048-bit primes: the other inversion size, the paired kernel on its general path) leaves nothing either', () => {
+test('an RSA-4096 key (2048-bit primes, rsa\'s larger buffers) leaves nothing either', () => {
   const json = fixture('key-4096.json');
   const secrets = secretsOf(JSON.parse(json).private_key.replace(/^PLEASE.*\n/, ''));
   const key = iamjwt.parseKey(json);

@@ -86,7 +86,7 @@ fn damaged() -> Vec<(String, String)> {
         ("string", "\"a key\"".to_string()),
         ("number", "12".to_string()),
         ("yaml", "id: aje\nservice_account_id: x\n".to_string()),
-        ("unicode-line", format!("{{\n\"ё\": 1,\n\"id\" 2}}")),
+        ("unicode-line", "{\n\"ё\": 1,\n\"id\" 2}".to_string()),
     ];
     out.extend(by_hand.into_iter().map(|(n, t)| (n.to_string(), t)));
     out

@@ -31,10 +31,11 @@ export const CORE_ERROR_CODES = Object.freeze([
   'ERR_METADATA_REJECTED',
   'ERR_RNG',
   'ERR_CRYPTO',
+  'ERR_INTERNAL',
 ]);
 
 /** Codes of the JS layer: a freed key, network failures, a failure inside wasm itself, and an engine that cannot run the .wasm. */
-export const JS_ERROR_CODES = Object.freeze(['ERR_KEY_FREED', 'ERR_FETCH_FAILED', 'ERR_TIMEOUT', 'ERR_ABORTED', 'ERR_INTERNAL', 'ERR_UNSUPPORTED_PLATFORM']);
+export const JS_ERROR_CODES = Object.freeze(['ERR_KEY_FREED', 'ERR_FETCH_FAILED', 'ERR_TIMEOUT', 'ERR_ABORTED', 'ERR_UNSUPPORTED_PLATFORM']);
 
 /** Every code an IamJwtError can carry. */
 export const ERROR_CODES = Object.freeze([...CORE_ERROR_CODES, ...JS_ERROR_CODES]);

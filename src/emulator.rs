@@ -25,11 +25,12 @@
 
 use alloc::format;
 use alloc::string::{String, ToString};
-use alloc::vec;
 use alloc::vec::Vec;
 
+use serde::Serialize;
+use serde_json::Value;
+
 use crate::error::{Error, Result};
-use crate::json::{self, Value};
 use crate::jwt::{self, VerifyOptions};
 use crate::key_file::KeyFile;
 use crate::time::format_rfc3339;
@@ -95,26 +96,29 @@ impl Emulator {
         request_id: &str,
         new_token: &str,
     ) -> HttpResponse {
-        match self.check(body, now) {
-            Ok(()) => HttpResponse {
-                status: 200,
-                body: Value::object([
-                    ("iamToken", new_token.into()),
-                    (
-                        "expiresAt",
-                        format_rfc3339(now.saturating_add(TOKEN_LIFETIME)).into(),
-                    ),
-                ])
-                .to_string(),
+        let answer = match self.check(body, now) {
+            Ok(()) => jwt::to_json(&TokenAnswer {
+                expires_at: format_rfc3339(now.saturating_add(TOKEN_LIFETIME)),
+                iam_token: new_token,
+            })
+            .map(|body| (200, body)),
+            Err((status, grpc, message)) => {
+                error_body(grpc, &message, request_id).map(|body| (status, body))
+            }
+        };
+        match answer {
+            Ok((status, body)) => HttpResponse { status, body },
+            Err(e) => HttpResponse {
+                status: 500,
+                body: e.to_string(),
             },
-            Err((status, grpc, message)) => error_response(status, grpc, &message, request_id),
         }
     }
 
     fn check(&self, body: &str, now: u64) -> core::result::Result<(), (u16, i64, String)> {
         let invalid = |m: &str| (400, 3, m.to_string());
         let request: Value =
-            json::from_str(body).map_err(|_| invalid("the request body is not JSON"))?;
+            serde_json::from_str(body).map_err(|_| invalid("the request body is not JSON"))?;
         if request.get("yandexPassportOauthToken").is_some() {
             return Err(invalid(
                 "the emulator exchanges JWTs only, not OAuth tokens",
@@ -153,21 +157,38 @@ impl Emulator {
     }
 }
 
-fn error_response(status: u16, grpc_code: i64, message: &str, request_id: &str) -> HttpResponse {
-    HttpResponse {
-        status,
-        body: Value::object([
-            ("code", grpc_code.into()),
-            ("message", message.into()),
-            (
-                "details",
-                vec![Value::object([
-                    ("@type", "type.googleapis.com/google.rpc.RequestInfo".into()),
-                    ("requestId", request_id.into()),
-                ])]
-                .into(),
-            ),
-        ])
-        .to_string(),
-    }
+/// IAM's token answer.
+#[derive(Serialize)]
+struct TokenAnswer<'a> {
+    #[serde(rename = "expiresAt")]
+    expires_at: String,
+    #[serde(rename = "iamToken")]
+    iam_token: &'a str,
+}
+
+/// IAM's error answer: `{"code","details":[{"@type","requestId"}],"message"}`.
+#[derive(Serialize)]
+struct ErrorAnswer<'a> {
+    code: i64,
+    details: [RequestInfo<'a>; 1],
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct RequestInfo<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "requestId")]
+    request_id: &'a str,
+}
+
+fn error_body(grpc_code: i64, message: &str, request_id: &str) -> Result<String> {
+    jwt::to_json(&ErrorAnswer {
+        code: grpc_code,
+        details: [RequestInfo {
+            kind: "type.googleapis.com/google.rpc.RequestInfo",
+            request_id,
+        }],
+        message,
+    })
 }

@@ -84,6 +84,9 @@ pub enum Error {
     Rng,
     /// The RSA operation failed for a reason that is not the input's fault.
     Crypto,
+    /// A failure inside the core that no input can cause (writing its own
+    /// JSON, say); the message names what failed.
+    Internal(&'static str),
 }
 
 /// Every code [`Error::code`] can return, in a stable order.
@@ -113,6 +116,7 @@ pub const ERROR_CODES: &[&str] = &[
     "ERR_METADATA_REJECTED",
     "ERR_RNG",
     "ERR_CRYPTO",
+    "ERR_INTERNAL",
 ];
 
 impl Error {
@@ -147,6 +151,7 @@ impl Error {
             Error::MetadataRejected(_) => "ERR_METADATA_REJECTED",
             Error::Rng => "ERR_RNG",
             Error::Crypto => "ERR_CRYPTO",
+            Error::Internal(_) => "ERR_INTERNAL",
         }
     }
 }
@@ -227,6 +232,7 @@ impl fmt::Display for Error {
             }
             Error::Rng => f.write_str("the system random number generator failed"),
             Error::Crypto => f.write_str("the RSA operation failed its check, so nothing was signed"),
+            Error::Internal(what) => write!(f, "internal error in the iamjwt core: {what}"),
         }
     }
 }

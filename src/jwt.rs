@@ -29,9 +29,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use rsa::rand_core::TryCryptoRng;
 
+use serde::Serialize;
+use serde_json::{Map, Value};
+
 use crate::authorized_key::AuthorizedKey;
 use crate::error::{Error, Result};
-use crate::json::{self, Map, Value};
 use crate::ps256;
 use crate::verifying_key::VerifyingKey;
 
@@ -143,22 +145,44 @@ pub fn signing_input(key: &AuthorizedKey, options: &SignOptions) -> Result<Strin
         .checked_add(options.ttl)
         .filter(|exp| *exp <= MAX_SAFE_SECONDS)
         .ok_or_else(|| Error::OptionInvalid("now is out of range".to_string()))?;
-    // {"typ":"JWT","alg":"PS256","kid":…} and {"iss":…,"aud":…,"iat":…,"exp":…},
-    // members in this order.
-    let header = format!(
-        r#"{{"typ":"JWT","alg":"PS256","kid":{}}}"#,
-        json::quote(key.id())
-    );
-    let claims = format!(
-        r#"{{"iss":{},"aud":{},"iat":{},"exp":{exp}}}"#,
-        json::quote(key.service_account_id()),
-        json::quote(audience),
-        options.now
-    );
-    let mut token = URL_SAFE_NO_PAD.encode(header);
+    let header = Header {
+        typ: "JWT",
+        alg: "PS256",
+        kid: key.id(),
+    };
+    let claims = Claims {
+        iss: key.service_account_id(),
+        aud: audience,
+        iat: options.now,
+        exp,
+    };
+    let mut token = URL_SAFE_NO_PAD.encode(to_json(&header)?);
     token.push('.');
-    token.push_str(&URL_SAFE_NO_PAD.encode(claims));
+    token.push_str(&URL_SAFE_NO_PAD.encode(to_json(&claims)?));
     Ok(token)
+}
+
+/// `{"typ":"JWT","alg":"PS256","kid":…}`, members in this order.
+#[derive(Serialize)]
+struct Header<'a> {
+    typ: &'static str,
+    alg: &'static str,
+    kid: &'a str,
+}
+
+/// `{"iss":…,"aud":…,"iat":…,"exp":…}`, members in this order.
+#[derive(Serialize)]
+struct Claims<'a> {
+    iss: &'a str,
+    aud: &'a str,
+    iat: u64,
+    exp: u64,
+}
+
+/// A value as JSON text. Only the core's own types go through here, whose
+/// serialization does not fail.
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|_| Error::Internal("writing JSON failed"))
 }
 
 /// Appends the signature to the signing input: the finished JWT.
@@ -190,7 +214,8 @@ pub fn finish_verified(
 /// Seconds that JavaScript numbers hold exactly (2^53 - 1).
 pub const MAX_SAFE_SECONDS: u64 = (1 << 53) - 1;
 
-/// A JWT split into its parts; nothing checked but its form.
+/// A JWT split into its parts; nothing checked but its form. The header's
+/// and the payload's members keep the JWT's own order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
     /// The header object.
@@ -244,7 +269,7 @@ fn json_part(part: &str, name: &str) -> Result<Map<String, Value>> {
     let bytes = URL_SAFE_NO_PAD
         .decode(part)
         .map_err(|_| Error::JwtMalformed(format!("the {name} is not base64url without padding")))?;
-    match json::from_slice(&bytes) {
+    match serde_json::from_slice(&bytes) {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(Error::JwtMalformed(format!(
             "the {name} is not a JSON object"

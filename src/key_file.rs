@@ -17,10 +17,11 @@
 
 use alloc::format;
 use alloc::string::{String, ToString};
+use serde_json::error::Category;
+use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::json::{self, Map, Value};
 
 /// The largest key JSON accepted, in bytes. A real file is about 3–5 KB.
 pub const MAX_KEY_JSON: usize = 64 * 1024;
@@ -151,7 +152,7 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
                 .to_string(),
         ));
     }
-    match json::from_str(text) {
+    match serde_json::from_str(text) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(Error::KeyNotJson(
             "the key is JSON but not an object; paste the whole authorized key file, which starts with {".to_string(),
@@ -161,7 +162,7 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
 }
 
 /// What the text looks like, for the not-JSON message; never quotes it.
-fn not_json_hint(text: &str, e: &json::Error) -> String {
+fn not_json_hint(text: &str, e: &serde_json::Error) -> String {
     if text.starts_with("-----BEGIN") || text.starts_with("PLEASE DO NOT REMOVE") {
         "this is a bare PEM key; iamjwt needs the whole authorized key JSON, which also carries the key id and the service account id".to_string()
     } else if text.starts_with("y0_") || text.starts_with("AQAAAA") {
@@ -172,7 +173,7 @@ fn not_json_hint(text: &str, e: &json::Error) -> String {
         "this looks like a JWT, not an authorized key".to_string()
     } else if text.starts_with("access_key:") || text.starts_with("id:") {
         "the key is YAML, not JSON; create it with `yc iam key create --output key.json`, which writes JSON".to_string()
-    } else if e.is_eof() {
+    } else if e.classify() == Category::Eof {
         format!(
             "the key JSON ends early (line {}); the file was cut short, so paste all of it, from {{ to }}",
             e.line()

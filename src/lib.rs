@@ -16,7 +16,6 @@ pub mod check;
 pub mod emulator;
 pub mod error;
 pub mod exchange;
-pub mod json;
 pub mod jwt;
 pub mod key;
 pub mod key_file;

@@ -307,8 +307,12 @@ pub fn decode_jwt(token: &str) -> JsResult<JsValue> {
 /// `{header, payload}` as plain JS objects. Through JSON text, so numbers
 /// beyond 2^53 come out as JS numbers, as every JS JWT library gives them.
 fn decoded_to_js(decoded: &jwt::Decoded) -> JsValue {
-    let part =
-        |part| js_sys::JSON::parse(&crate::json::object_to_string(part)).unwrap_or(JsValue::NULL);
+    let part = |part: &serde_json::Map<String, serde_json::Value>| {
+        serde_json::to_string(part)
+            .ok()
+            .and_then(|text| js_sys::JSON::parse(&text).ok())
+            .unwrap_or(JsValue::NULL)
+    };
     Object::new()
         .set("header", &part(&decoded.header))
         .set("payload", &part(&decoded.payload))
@@ -406,16 +410,17 @@ pub fn build_token_request(
     let request = match flow {
         "jwt" => exchange::jwt_request(&credential, url),
         "oauth" => exchange::oauth_request(&credential, url),
-        "gce" => exchange::gce_request(url),
-        "ec2" => exchange::ec2_request(url),
-        "ibm-instance" => exchange::ibm_instance_token_request(url),
+        "gce" => Ok(exchange::gce_request(url)),
+        "ec2" => Ok(exchange::ec2_request(url)),
+        "ibm-instance" => Ok(exchange::ibm_instance_token_request(url)),
         "ibm-iam" => exchange::ibm_iam_token_request(
             url,
             &credential,
             &exchange::IbmProfile::from_id_or_crn(profile.as_deref()),
         ),
-        _ => return Err(to_js(&unknown_flow(flow))),
-    };
+        _ => Err(unknown_flow(flow)),
+    }
+    .map_err(|e| to_js(&e))?;
     Ok(request_to_js(&request))
 }
 

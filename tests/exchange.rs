@@ -11,7 +11,7 @@ const NOW: u64 = 1_795_464_000; // 2026-11-23T20:00:00Z
 
 #[test]
 fn requests_are_exactly_what_the_services_expect() {
-    let r = exchange::jwt_request("a.b.c", None);
+    let r = exchange::jwt_request("a.b.c", None).unwrap();
     assert_eq!(
         (r.method, r.url.as_str()),
         ("POST", "https://iam.api.cloud.yandex.net/iam/v1/tokens")
@@ -20,7 +20,7 @@ fn requests_are_exactly_what_the_services_expect() {
     assert!(r
         .headers
         .contains(&("Content-Type", "application/json".into())));
-    let r = exchange::oauth_request(" y0_token \n", Some("http://127.0.0.1:1/t"));
+    let r = exchange::oauth_request(" y0_token \n", Some("http://127.0.0.1:1/t")).unwrap();
     assert_eq!(r.url, "http://127.0.0.1:1/t");
     assert_eq!(
         r.body.as_deref(),
@@ -54,7 +54,8 @@ fn requests_are_exactly_what_the_services_expect() {
         None,
         "inst",
         &IbmProfile::from_id_or_crn(Some("Profile-1")),
-    );
+    )
+    .unwrap();
     assert_eq!(
         r.url,
         "http://169.254.169.254/instance_identity/v1/iam_token?version=2022-03-01"
@@ -70,7 +71,8 @@ fn requests_are_exactly_what_the_services_expect() {
         &IbmProfile::from_id_or_crn(Some(
             "crn:v1:bluemix:public:iam-identity::a/1::profile:Profile-1",
         )),
-    );
+    )
+    .unwrap();
     assert_eq!(
         r.body.as_deref(),
         Some(
@@ -78,10 +80,10 @@ fn requests_are_exactly_what_the_services_expect() {
         )
     );
     assert_eq!(
-        exchange::ibm_iam_token_request(None, "inst", &IbmProfile::Default).body,
+        exchange::ibm_iam_token_request(None, "inst", &IbmProfile::Default).unwrap().body,
         None
     );
-    assert!(!format!("{:?}", exchange::jwt_request("secret.jwt.here", None)).contains("secret"));
+    assert!(!format!("{:?}", exchange::jwt_request("secret.jwt.here", None).unwrap()).contains("secret"));
 }
 
 #[test]

@@ -1,14 +1,16 @@
 // The public API, shared by every entry (Node ESM, Node CJS, browsers).
-// Each function converts its JS arguments and calls the wasm core; the core
-// holds all the logic. The entries load the wasm; nothing here calls it
-// before a function is called.
+// Each function passes what it was given to the wasm core, which checks the
+// options and holds all the logic, and throws IamJwtError itself. This file
+// only reads the clock, turns keys given as bytes or objects into text, and
+// picks the signer. The entries load the wasm; nothing here calls it before
+// a function is called.
 import * as core from '../pkg/iamjwt.js';
 import { nativeEngine } from './engine.js';
-import { callCore as call, IamJwtError } from './errors.js';
+import { IamJwtError } from './errors.js';
+import { handleOf, handles } from './handles.js';
 
 export { IamJwtError };
 
-const handles = new WeakMap();
 const nativeKeys = new WeakMap();
 
 /** The engine `signJwt` uses by default: `'native'` where the platform has one, else `'wasm'`. */
@@ -26,11 +28,11 @@ function pickEngine(engine) {
   throw new IamJwtError('ERR_OPTION_INVALID', "engine must be 'auto', 'native' or 'wasm'");
 }
 
-/** Signs with the native engine: the core builds the input, the platform signs, the core finishes. */
-function signNative(owner, handle, args) {
+/** Signs with the native engine: the core builds the input, the platform signs, the core verifies and finishes. */
+function signNative(owner, handle, options) {
   let native = nativeKeys.get(owner);
   if (!native) {
-    const der = call(() => handle.exportPkcs8ForNativeEngine());
+    const der = handle.exportPkcs8ForNativeEngine();
     try {
       native = nativeEngine().importKey(der);
     } finally {
@@ -38,15 +40,14 @@ function signNative(owner, handle, args) {
     }
     nativeKeys.set(owner, native);
   }
-  const input = call(() => handle.signingInput(...args));
+  const input = handle.signingInput(options);
   let signature;
   try {
     signature = nativeEngine().sign(native, new TextEncoder().encode(input));
   } catch (error) {
     throw new IamJwtError('ERR_CRYPTO', `the native RSA-PSS signer failed: ${error?.message ?? error}`, { cause: error });
   }
-  // The core verifies the platform's signature before it finishes the JWT.
-  return call(() => handle.finishJwt(input, signature));
+  return handle.finishJwt(input, signature);
 }
 
 /** A key as text: a string, bytes, or an already parsed JSON object. */
@@ -58,24 +59,18 @@ function keyText(input, what = 'key') {
   throw new IamJwtError('ERR_OPTION_INVALID', `${what} must be the authorized key JSON (a string, bytes or an object)`);
 }
 
-/** Seconds since the epoch from a number of seconds, a Date, or now. */
-function seconds(value, name) {
-  if (value === undefined || value === null) return Date.now() / 1000;
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (typeof value === 'number') return value;
-  throw new IamJwtError('ERR_OPTION_INVALID', `${name} must be a number of seconds since the epoch or a Date`);
-}
-
-function number(value, name, fallback) {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === 'number') return value;
-  throw new IamJwtError('ERR_OPTION_INVALID', `${name} must be a number of seconds`);
-}
-
-function string(value, name) {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  throw new IamJwtError('ERR_OPTION_INVALID', `${name} must be a string`);
+/**
+ * The options with `now` as seconds since the epoch: the clock is read here
+ * (the core has none), and a Date is turned into seconds. Any other value
+ * goes to the core, which says what is wrong with it.
+ */
+function withNow(options) {
+  // Not an object: the core says so.
+  if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) return options;
+  const given = options ?? {};
+  const { now } = given;
+  const seconds = now === undefined || now === null ? Date.now() / 1000 : now instanceof Date ? now.getTime() / 1000 : now;
+  return { ...given, now: seconds };
 }
 
 /**
@@ -87,7 +82,7 @@ export class AuthorizedKey {
     if (!(handle instanceof core.KeyHandle)) {
       throw new IamJwtError('ERR_OPTION_INVALID', 'use parseKey(json) to make an AuthorizedKey');
     }
-    const info = call(() => handle.info());
+    const info = handle.info();
     this.id = info.id;
     this.serviceAccountId = info.serviceAccountId;
     this.keyAlgorithm = info.keyAlgorithm ?? null;
@@ -117,16 +112,9 @@ export class AuthorizedKey {
   }
 }
 
-function handleOf(key) {
-  const handle = handles.get(key);
-  if (!handle) throw new IamJwtError('ERR_KEY_FREED', 'this key was freed; parse the key again');
-  return handle;
-}
-
 /** Parses an authorized key file once, for many signatures. */
 export function parseKey(json) {
-  const text = keyText(json);
-  return new AuthorizedKey(call(() => core.KeyHandle.fromJson(text)));
+  return new AuthorizedKey(core.KeyHandle.fromJson(keyText(json)));
 }
 
 /**
@@ -135,21 +123,20 @@ export function parseKey(json) {
  * `'native'` or `'wasm'`. Either way the core parses the key and builds the JWT.
  */
 export function signJwt(keyOrJson, options = {}) {
-  const { now, ttl, audience, engine } = options ?? {};
-  const args = [seconds(now, 'now'), number(ttl, 'ttl', defaults().ttl), string(audience, 'audience')];
-  const use = pickEngine(engine);
+  const opts = withNow(options);
   const key = keyOrJson instanceof AuthorizedKey ? keyOrJson : parseKey(keyOrJson);
   try {
     const handle = handleOf(key);
-    return use === 'native' ? signNative(key, handle, args) : call(() => handle.signJwt(...args));
+    const use = pickEngine(opts.engine);
+    return use === 'native' ? signNative(key, handle, opts) : handle.signJwt(opts);
   } finally {
     if (key !== keyOrJson) key.free();
   }
 }
 
-/** Decodes a JWT without checking it. */
+/** Decodes a JWT without checking it: `{ header, payload }`, in the JWT's own member order. */
 export function decodeJwt(jwt) {
-  return call(() => core.decodeJwt(string(jwt, 'jwt') ?? ''));
+  return core.decodeJwt(jwt);
 }
 
 /**
@@ -157,27 +144,20 @@ export function decodeJwt(jwt) {
  * key names them. Throws an IamJwtError when anything is wrong.
  */
 export function verifyJwt(jwt, keyOrPublicPem, options = {}) {
-  const { now, leeway, audience } = options ?? {};
-  const token = string(jwt, 'jwt') ?? '';
-  const args = [seconds(now, 'now'), number(leeway, 'leeway', defaults().leeway), string(audience, 'audience')];
-  if (keyOrPublicPem instanceof AuthorizedKey) {
-    const handle = handleOf(keyOrPublicPem);
-    return call(() => handle.verifyJwt(token, ...args));
-  }
-  const text = keyText(keyOrPublicPem);
-  return call(() => core.verifyJwtWithText(token, text, ...args));
+  const opts = withNow(options);
+  if (keyOrPublicPem instanceof AuthorizedKey) return handleOf(keyOrPublicPem).verifyJwt(jwt, opts);
+  return core.verifyJwtWithText(jwt, keyText(keyOrPublicPem), opts);
 }
 
 /** The offline key check: `{ ok, checks: [{ id, ok, verdict, message, code? }] }`. */
 export function checkKey(json, options = {}) {
-  const text = keyText(json);
-  return call(() => core.checkKey(text, seconds(options?.now, 'now')));
+  return core.checkKey(keyText(json), withNow(options));
 }
 
-/** The core's defaults: `{ audience, ttl, maxTtl, leeway }`. */
+/** The core's defaults: `{ audience, endpoint, ttl, maxTtl, leeway }`. */
 export function defaults() {
   return core.defaults();
 }
 
-/** Every error code the library can throw, core and JS. */
+/** Every error code the library can throw, core and JS, and the CLI's. */
 export { ERROR_CODES } from './errors.js';

@@ -247,14 +247,10 @@ function tokenSource(values, command) {
     }
     case 'metadata':
       metadataOnly('endpoint'); metadataOnly('aud');
-      if (values.metadata !== 'gce' && values.metadata !== 'ec2') throw usage(`--metadata is gce or ec2, not '${values.metadata.slice(0, 20)}'`, command);
       return metadataTokenSource({ flavor: values.metadata, baseUrl: values['metadata-url'], ...transport });
-    case 'ibm-profile': {
+    case 'ibm-profile':
       metadataOnly('endpoint'); metadataOnly('aud');
-      const profile = values['ibm-profile'];
-      const which = profile === 'default' ? {} : profile.startsWith('crn:') ? { profileCrn: profile } : { profileId: profile };
-      return ibmTrustedProfileTokenSource({ ...which, baseUrl: values['metadata-url'], ...transport });
-    }
+      return ibmTrustedProfileTokenSource({ profile: values['ibm-profile'], baseUrl: values['metadata-url'], ...transport });
     default:
       metadataOnly('metadata-url');
       return serviceAccountTokenSource(readKey(values, command), { endpoint: values.endpoint, audience: values.aud, ...transport });

@@ -1,12 +1,11 @@
 // The local IAM emulator's HTTP server (Node). The core decides every
-// answer (src/emulator.rs); this file listens on 127.0.0.1, reads bodies,
+// answer (src/token/emulator.rs); this file listens on 127.0.0.1, reads bodies,
 // stamps the clock, request ids and tokens, and sends CORS headers so a page
 // can call it.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import './load-node.mjs';
 import { EmulatorCore } from '../pkg/iamjwt.js';
-import { toIamJwtError } from './errors.js';
 
 export const TOKEN_PATH = '/iam/v1/tokens';
 const MAX_BODY = 64 * 1024;
@@ -28,12 +27,7 @@ function iamError(status, grpc, message) {
  */
 export function emulatorHandler({ keys = [], tokenUrl, log = () => {} }) {
   const core = new EmulatorCore(tokenUrl);
-  let registered;
-  try {
-    registered = keys.map((json) => core.addKey(json));
-  } catch (error) {
-    throw toIamJwtError(error);
-  }
+  const registered = keys.map((json) => core.addKey(json));
   function handle(req, res) {
     const reply = (status, body, extra = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...CORS, ...extra });

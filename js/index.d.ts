@@ -1,7 +1,11 @@
 // Types of the iamjwt package. The same API on every entry (Node ESM, Node
 // CJS, browsers).
 
-/** Every code an {@link IamJwtError} can carry. Switch on it; messages may change. */
+/**
+ * Every code an {@link IamJwtError} can carry, and the command line can
+ * print (`ERR_USAGE`, `ERR_INPUT_READ`, `ERR_PORT_IN_USE`). Switch on it;
+ * messages may change.
+ */
 export type IamJwtErrorCode =
   | 'ERR_INPUT_TOO_LARGE'
   | 'ERR_KEY_NOT_JSON'
@@ -33,7 +37,10 @@ export type IamJwtErrorCode =
   | 'ERR_FETCH_FAILED'
   | 'ERR_TIMEOUT'
   | 'ERR_ABORTED'
-  | 'ERR_INTERNAL';
+  | 'ERR_INTERNAL'
+  | 'ERR_USAGE'
+  | 'ERR_INPUT_READ'
+  | 'ERR_PORT_IN_USE';
 
 /** The one error class: a stable `code` and a one-line `message`. */
 export class IamJwtError extends Error {
@@ -47,7 +54,7 @@ export class IamJwtError extends Error {
   readonly requestId?: string;
 }
 
-/** Every error code, core and JS. */
+/** Every error code: the core's (from its one table), the JS layer's and the command line's. */
 export const ERROR_CODES: readonly IamJwtErrorCode[];
 
 /** An authorized key file: its JSON text, its bytes, or the parsed object. */
@@ -92,8 +99,10 @@ export interface SignOptions {
   now?: number | Date;
   /** `exp - iat` in seconds, 1 to 3600. Default 3600. */
   ttl?: number;
-  /** `aud`. Default `https://iam.api.cloud.yandex.net/iam/v1/tokens`. */
+  /** `aud`. Default: `endpoint` when given, else `https://iam.api.cloud.yandex.net/iam/v1/tokens`. */
   audience?: string;
+  /** The IAM token URL the JWT will be exchanged at; its `aud` unless `audience` is given. */
+  endpoint?: string;
   /**
    * Who does the RSA operation. `'auto'` (default): the platform's RSA-PSS
    * where the entry has one (Node: node:crypto), else wasm. The core parses
@@ -112,6 +121,7 @@ export interface SignOptions {
  */
 export function signJwt(key: AuthorizedKey | KeyInput, options?: SignOptions): string;
 
+/** A JWT's header and payload, members in the JWT's own order. */
 export interface DecodedJwt {
   header: Record<string, unknown>;
   payload: Record<string, unknown>;
@@ -163,7 +173,7 @@ export interface KeyReport {
 export function checkKey(json: KeyInput, options?: { now?: number | Date }): KeyReport;
 
 /** The core's defaults. */
-export function defaults(): { audience: string; ttl: number; maxTtl: number; leeway: number };
+export function defaults(): { audience: string; endpoint: string; ttl: number; maxTtl: number; leeway: number };
 
 // ---- Getting IAM tokens ----
 
@@ -193,7 +203,7 @@ export interface ExchangeOptions extends TransportOptions {
 export interface ServiceAccountOptions extends ExchangeOptions {
   /** The JWT's `aud`. Default: `endpoint` when given, else the public IAM URL. */
   audience?: string;
-  /** The JWT's lifetime, at most 3600 s. */
+  /** The JWT's lifetime, 1 to 3600 s (default 3600); checked when the source is made. */
   jwtTtl?: number;
 }
 
@@ -220,8 +230,13 @@ export class TokenSource {
 export function serviceAccountTokenSource(key: AuthorizedKey | KeyInput, options?: ServiceAccountOptions): TokenSource & { key: AuthorizedKey };
 export function oauthTokenSource(oauthToken: string, options?: ExchangeOptions): TokenSource;
 export function metadataTokenSource(options?: TransportOptions & { flavor?: 'gce' | 'ec2'; baseUrl?: string }): TokenSource;
+/**
+ * `profile`: a trusted profile id, a CRN (`crn:…`) or `default`, which the
+ * core tells apart; `profileId` and `profileCrn` name one or the other.
+ * Without any, the instance's default profile.
+ */
 export function ibmTrustedProfileTokenSource(
-  options?: TransportOptions & { profileId?: string; profileCrn?: string; baseUrl?: string },
+  options?: TransportOptions & { profile?: string; profileId?: string; profileCrn?: string; baseUrl?: string },
 ): TokenSource;
 
 /** One exchange of a JWT for an IAM token. */

@@ -1,12 +1,12 @@
-// Getting IAM tokens: the IO half. The core builds every request and parses
-// every answer, decides what may be retried and how long to wait, and when a
-// cached token is due; this file only sends, waits and remembers.
+// Getting IAM tokens: the IO half. The core decides what each flow means
+// from what the user gave (a core.TokenFlow), builds every request and
+// parses every answer, decides what may be retried and how long to wait,
+// and when a cached token is due; this file only sends, waits and remembers.
 import * as core from '../pkg/iamjwt.js';
-import { callCore as call, IamJwtError } from './errors.js';
+import { IamJwtError } from './errors.js';
 import { parseKey, signJwt, AuthorizedKey } from './api.js';
+import { handleOf } from './handles.js';
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-const METADATA_TIMEOUT_MS = 2_000;
 const RETRY = Object.freeze({ attempts: 4, baseMs: 200, maxMs: 10_000, budgetMs: 30_000 });
 
 const nowSeconds = () => Date.now() / 1000;
@@ -59,7 +59,7 @@ async function send(request, options = {}) {
   const fetch = options.fetch ?? globalThis.fetch;
   if (typeof fetch !== 'function') throw new IamJwtError('ERR_OPTION_INVALID', 'no fetch: pass options.fetch');
   const retry = { ...RETRY, ...options.retry };
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs;
   const started = Date.now();
   for (let n = 1; ; n += 1) {
     let result;
@@ -84,20 +84,16 @@ async function send(request, options = {}) {
   }
 }
 
-/** Runs one flow: build the request in the core, send it, parse the answer in the core. */
-async function obtain(flow, { credential, url, profile }, options) {
-  const request = call(() => core.buildTokenRequest(flow, credential, url, profile));
-  const { status, body } = await send(request, options);
-  const parsed = call(() => core.parseTokenResponse(flow, status, body, nowSeconds()));
+/** Runs one flow: the core builds the request, this sends it, the core parses the answer. */
+async function obtain(flow, credential, options) {
+  const request = flow.request(credential);
+  const { status, body } = await send(request, { ...options, timeoutMs: options.timeoutMs ?? flow.timeoutMs });
+  const parsed = flow.parseAnswer(status, body, nowSeconds());
   return { token: parsed.token, expiresAt: new Date(parsed.expiresAt * 1000) };
 }
 
-function endpointOf(options) {
-  if (options?.endpoint !== undefined && typeof options.endpoint !== 'string') {
-    throw new IamJwtError('ERR_OPTION_INVALID', 'endpoint must be a URL string');
-  }
-  return options?.endpoint;
-}
+/** The IAM flows' spec: the flow and the endpoint the user gave. */
+const iamFlow = (flow, options) => new core.TokenFlow({ flow, endpoint: options?.endpoint });
 
 function oauthTokenOf(oauthToken) {
   if (typeof oauthToken !== 'string' || !oauthToken.trim()) {
@@ -108,13 +104,13 @@ function oauthTokenOf(oauthToken) {
 
 /** Exchanges a JWT for an IAM token once: `{ token, expiresAt }`. */
 export function exchangeJwt(jwt, options = {}) {
-  return obtain('jwt', { credential: jwt, url: endpointOf(options) }, options);
+  return obtain(iamFlow('jwt', options), jwt, options);
 }
 
 /** Exchanges a Yandex OAuth token for an IAM token once: `{ token, expiresAt }`. */
 export function exchangeOAuthToken(oauthToken, options = {}) {
   oauthTokenOf(oauthToken);
-  return obtain('oauth', { credential: oauthToken, url: endpointOf(options) }, options);
+  return obtain(iamFlow('oauth', options), oauthToken, options);
 }
 
 /**
@@ -167,15 +163,17 @@ export class TokenSource {
 
 /**
  * IAM tokens for a service account's authorized key. The key is parsed
- * once; each refresh signs a fresh JWT (at most 3600 s) and exchanges it.
- * With `endpoint`, the JWT's audience defaults to it; `audience` overrides.
+ * once; each refresh signs a fresh JWT (`jwtTtl`, 1 to 3600 s, default
+ * 3600) and exchanges it. The core decides the JWT's audience: `audience`,
+ * else the `endpoint`, else the public IAM URL.
  */
 export function serviceAccountTokenSource(key, options = {}) {
   const parsed = key instanceof AuthorizedKey ? key : parseKey(key);
-  const endpoint = endpointOf(options);
-  const audience = options.audience ?? endpoint;
-  const source = new TokenSource(() =>
-    obtain('jwt', { credential: signJwt(parsed, { audience, ttl: Math.min(options.jwtTtl ?? 3600, 3600) }), url: endpoint }, options));
+  const flow = iamFlow('jwt', options);
+  const signing = { audience: options.audience, endpoint: options.endpoint, ttl: options.jwtTtl };
+  // The core checks the options now, not at the first refresh.
+  handleOf(parsed).signingInput({ ...signing, now: nowSeconds() });
+  const source = new TokenSource(() => obtain(flow, signJwt(parsed, signing), options));
   source.key = parsed;
   return source;
 }
@@ -183,30 +181,28 @@ export function serviceAccountTokenSource(key, options = {}) {
 /** IAM tokens for a Yandex OAuth token. */
 export function oauthTokenSource(oauthToken, options = {}) {
   oauthTokenOf(oauthToken);
-  const endpoint = endpointOf(options);
-  return new TokenSource(() => obtain('oauth', { credential: oauthToken, url: endpoint }, options));
+  const flow = iamFlow('oauth', options);
+  return new TokenSource(() => obtain(flow, oauthToken, options));
 }
 
-/** IAM tokens from a VM's metadata service, GCE or EC2 format. */
+/** IAM tokens from a VM's metadata service, GCE (default) or EC2 format. */
 export function metadataTokenSource(options = {}) {
-  const flavor = options.flavor ?? 'gce';
-  if (flavor !== 'gce' && flavor !== 'ec2') {
-    throw new IamJwtError('ERR_OPTION_INVALID', `flavor must be 'gce' or 'ec2', not '${String(flavor).slice(0, 20)}'`);
-  }
-  const opts = { timeoutMs: METADATA_TIMEOUT_MS, ...options };
-  return new TokenSource(() => obtain(flavor, { url: options.baseUrl }, opts));
+  const flow = new core.TokenFlow({ flow: 'metadata', flavor: options.flavor, baseUrl: options.baseUrl });
+  return new TokenSource(() => obtain(flow, undefined, options));
 }
 
 /**
  * IBM Cloud IAM tokens for a VPC instance's trusted profile, in two steps:
- * the instance identity token, then the IAM token for the profile (by id,
- * by CRN, or the instance's default).
+ * the instance identity token, then the IAM token for the profile. The core
+ * decides what `profile` is (an id, a CRN, or `default`); `profileId` and
+ * `profileCrn` name one or the other.
  */
 export function ibmTrustedProfileTokenSource(options = {}) {
-  const profile = options.profileCrn ?? options.profileId;
-  const opts = { timeoutMs: METADATA_TIMEOUT_MS, ...options };
+  const profile = options.profile ?? options.profileCrn ?? options.profileId;
+  const instance = new core.TokenFlow({ flow: 'ibm-instance', baseUrl: options.baseUrl });
+  const iam = new core.TokenFlow({ flow: 'ibm-iam', baseUrl: options.baseUrl, profile });
   return new TokenSource(async () => {
-    const instance = await obtain('ibm-instance', { url: options.baseUrl }, opts);
-    return obtain('ibm-iam', { credential: instance.token, url: options.baseUrl, profile }, opts);
+    const identity = await obtain(instance, undefined, options);
+    return obtain(iam, identity.token, options);
   });
 }

@@ -58,5 +58,14 @@ writeFileSync(glue, readFileSync(glue, 'utf8').replace(/^[ \t]*\/\*\*[\s\S]*?\*\
 say('wasm-opt -O3 (npm binaryen)');
 run(join(root, 'node_modules/.bin/wasm-opt'), ['pkg/iamjwt_bg.wasm', '-O3', '-o', 'pkg/iamjwt_bg.wasm', ...WASM_OPT_FEATURES]);
 
+// The core's error codes, from its one table (src/error.rs), for
+// js/errors.js: what the built .wasm itself says.
+say('pkg/error-codes.js');
+writeFileSync(join(root, 'pkg/error-codes.js'), '// Written by scripts/build.mjs from the core\'s error table (src/error.rs).\nexport const CORE_ERROR_CODES = Object.freeze([]);\n');
+const { initSync, errorCodes } = await import(`${new URL('../pkg/iamjwt.js', import.meta.url).href}?${Date.now()}`);
+initSync({ module: readFileSync(join(root, 'pkg/iamjwt_bg.wasm')) });
+writeFileSync(join(root, 'pkg/error-codes.js'),
+  `// Written by scripts/build.mjs from the core's error table (src/error.rs).\nexport const CORE_ERROR_CODES = Object.freeze(${JSON.stringify(errorCodes(), null, 2)});\n`);
+
 writeFileSync(stamp, new Date().toISOString() + '\n');
 say(`done: pkg/iamjwt_bg.wasm ${statSync(join(root, 'pkg/iamjwt_bg.wasm')).size} bytes`);

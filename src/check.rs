@@ -17,11 +17,11 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use rsa::rand_core::TryCryptoRng;
 
-use crate::authorized_key::same_public_key;
 use crate::error::Error;
 use crate::jwt::{self, SignOptions, VerifyOptions};
-use crate::key::{self, DecodedPrivateKey};
-use crate::key_file::{self, KeyFile};
+use crate::key::authorized::same_public_key;
+use crate::key::der::{self, DecodedPrivateKey};
+use crate::key::file::{self as key_file, KeyFile};
 use crate::text::short;
 use crate::{AuthorizedKey, VerifyingKey};
 
@@ -161,7 +161,7 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
     );
 
     let pem = file.private_key.as_deref().map_or("", |s| s.as_str());
-    let decoded = match key::private_key_from_pem(pem, "private_key") {
+    let decoded = match der::private_key_from_pem(pem, "private_key") {
         Ok(decoded) => decoded,
         Err(e @ Error::KeyNotRsa(_)) => {
             b.pass("private_key", "decodes");
@@ -186,7 +186,7 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
     b.pass("private_key", "decodes");
     b.pass("rsa", "is an RSA key");
     let public = private.to_public_key();
-    let bits = key::modulus_bits(&public);
+    let bits = der::modulus_bits(&public);
     b.pass("key_size", format!("{bits} bits"));
 
     let expected_algorithm = format!("RSA_{bits}");
@@ -207,7 +207,7 @@ pub fn check_key_with_rng<R: TryCryptoRng + ?Sized>(text: &str, now: u64, rng: &
 
     match file.public_key.as_deref() {
         None => b.skip("public_key", "the file has no public_key"),
-        Some(pem) => match key::public_key_from_pem(pem, "public_key") {
+        Some(pem) => match der::public_key_from_pem(pem, "public_key") {
             Ok(listed) if same_public_key(&listed, &public) => {
                 b.pass("public_key", "is the public half of private_key");
             }

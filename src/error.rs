@@ -89,71 +89,55 @@ pub enum Error {
     Internal(&'static str),
 }
 
-/// Every code [`Error::code`] can return, in a stable order.
-pub const ERROR_CODES: &[&str] = &[
-    "ERR_INPUT_TOO_LARGE",
-    "ERR_KEY_NOT_JSON",
-    "ERR_KEY_FIELD_MISSING",
-    "ERR_KEY_FIELD_INVALID",
-    "ERR_KEY_WRONG_KIND",
-    "ERR_KEY_USER_ACCOUNT",
-    "ERR_KEY_NOT_RSA",
-    "ERR_KEY_ENCRYPTED",
-    "ERR_KEY_TOO_SMALL",
-    "ERR_KEY_UNSUPPORTED",
-    "ERR_KEY_CORRUPT",
-    "ERR_KEY_MISMATCH",
-    "ERR_OPTION_INVALID",
-    "ERR_JWT_MALFORMED",
-    "ERR_JWT_ALGORITHM",
-    "ERR_JWT_SIGNATURE",
-    "ERR_JWT_EXPIRED",
-    "ERR_JWT_LIFETIME",
-    "ERR_JWT_CLAIM_INVALID",
-    "ERR_IAM_REJECTED",
-    "ERR_RESPONSE_NOT_JSON",
-    "ERR_RESPONSE_INVALID",
-    "ERR_METADATA_REJECTED",
-    "ERR_RNG",
-    "ERR_CRYPTO",
-    "ERR_INTERNAL",
-];
+/// The one table of codes: each variant's code, in a stable order.
+/// [`ERROR_CODES`] and [`Error::code`] are made from it, and the JS layer's
+/// `ERROR_CODES` from [`ERROR_CODES`] (at build time).
+macro_rules! codes {
+    ($($variant:ident => $code:literal,)*) => {
+        /// Every code [`Error::code`] can return, in a stable order.
+        pub const ERROR_CODES: &[&str] = &[$($code),*];
 
-impl Error {
-    /// The stable code of this error, such as `ERR_KEY_NOT_JSON`.
-    ///
-    /// Codes never change meaning; messages may be reworded.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        match self {
-            Error::InputTooLarge { .. } => "ERR_INPUT_TOO_LARGE",
-            Error::KeyNotJson(_) => "ERR_KEY_NOT_JSON",
-            Error::KeyFieldMissing(_) => "ERR_KEY_FIELD_MISSING",
-            Error::KeyFieldInvalid(_) => "ERR_KEY_FIELD_INVALID",
-            Error::KeyWrongKind(_) => "ERR_KEY_WRONG_KIND",
-            Error::KeyUserAccount => "ERR_KEY_USER_ACCOUNT",
-            Error::KeyNotRsa(_) => "ERR_KEY_NOT_RSA",
-            Error::KeyEncrypted => "ERR_KEY_ENCRYPTED",
-            Error::KeyTooSmall(_) => "ERR_KEY_TOO_SMALL",
-            Error::KeyUnsupported(_) => "ERR_KEY_UNSUPPORTED",
-            Error::KeyCorrupt(_) => "ERR_KEY_CORRUPT",
-            Error::KeyMismatch => "ERR_KEY_MISMATCH",
-            Error::OptionInvalid(_) => "ERR_OPTION_INVALID",
-            Error::JwtMalformed(_) => "ERR_JWT_MALFORMED",
-            Error::JwtAlgorithm(_) => "ERR_JWT_ALGORITHM",
-            Error::JwtSignature => "ERR_JWT_SIGNATURE",
-            Error::JwtExpired { .. } => "ERR_JWT_EXPIRED",
-            Error::JwtLifetime(_) => "ERR_JWT_LIFETIME",
-            Error::JwtClaimInvalid(_) => "ERR_JWT_CLAIM_INVALID",
-            Error::IamRejected { .. } => "ERR_IAM_REJECTED",
-            Error::ResponseNotJson(_) => "ERR_RESPONSE_NOT_JSON",
-            Error::ResponseInvalid(_) => "ERR_RESPONSE_INVALID",
-            Error::MetadataRejected(_) => "ERR_METADATA_REJECTED",
-            Error::Rng => "ERR_RNG",
-            Error::Crypto => "ERR_CRYPTO",
-            Error::Internal(_) => "ERR_INTERNAL",
+        impl Error {
+            /// The stable code of this error, such as `ERR_KEY_NOT_JSON`.
+            ///
+            /// Codes never change meaning; messages may be reworded.
+            #[must_use]
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $(Error::$variant { .. } => $code,)*
+                }
+            }
         }
-    }
+    };
+}
+
+codes! {
+    InputTooLarge => "ERR_INPUT_TOO_LARGE",
+    KeyNotJson => "ERR_KEY_NOT_JSON",
+    KeyFieldMissing => "ERR_KEY_FIELD_MISSING",
+    KeyFieldInvalid => "ERR_KEY_FIELD_INVALID",
+    KeyWrongKind => "ERR_KEY_WRONG_KIND",
+    KeyUserAccount => "ERR_KEY_USER_ACCOUNT",
+    KeyNotRsa => "ERR_KEY_NOT_RSA",
+    KeyEncrypted => "ERR_KEY_ENCRYPTED",
+    KeyTooSmall => "ERR_KEY_TOO_SMALL",
+    KeyUnsupported => "ERR_KEY_UNSUPPORTED",
+    KeyCorrupt => "ERR_KEY_CORRUPT",
+    KeyMismatch => "ERR_KEY_MISMATCH",
+    OptionInvalid => "ERR_OPTION_INVALID",
+    JwtMalformed => "ERR_JWT_MALFORMED",
+    JwtAlgorithm => "ERR_JWT_ALGORITHM",
+    JwtSignature => "ERR_JWT_SIGNATURE",
+    JwtExpired => "ERR_JWT_EXPIRED",
+    JwtLifetime => "ERR_JWT_LIFETIME",
+    JwtClaimInvalid => "ERR_JWT_CLAIM_INVALID",
+    IamRejected => "ERR_IAM_REJECTED",
+    ResponseNotJson => "ERR_RESPONSE_NOT_JSON",
+    ResponseInvalid => "ERR_RESPONSE_INVALID",
+    MetadataRejected => "ERR_METADATA_REJECTED",
+    Rng => "ERR_RNG",
+    Crypto => "ERR_CRYPTO",
+    Internal => "ERR_INTERNAL",
 }
 
 impl fmt::Display for Error {
@@ -219,7 +203,7 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "{status}")?;
                 if let Some(code) = grpc_code {
-                    write!(f, " {} ({code})", crate::exchange::grpc_code_name(*code))?;
+                    write!(f, " {} ({code})", grpc_code_name(*code))?;
                 }
                 write!(f, ": {}", message.trim_end_matches('.'))?;
                 if let Some(id) = request_id {
@@ -241,3 +225,28 @@ impl core::error::Error for Error {}
 
 /// The crate's result type.
 pub type Result<T> = core::result::Result<T, Error>;
+
+/// The gRPC status name of a code, as IAM reports them.
+#[must_use]
+pub fn grpc_code_name(code: i64) -> &'static str {
+    match code {
+        0 => "OK",
+        1 => "CANCELLED",
+        2 => "UNKNOWN",
+        3 => "INVALID_ARGUMENT",
+        4 => "DEADLINE_EXCEEDED",
+        5 => "NOT_FOUND",
+        6 => "ALREADY_EXISTS",
+        7 => "PERMISSION_DENIED",
+        8 => "RESOURCE_EXHAUSTED",
+        9 => "FAILED_PRECONDITION",
+        10 => "ABORTED",
+        11 => "OUT_OF_RANGE",
+        12 => "UNIMPLEMENTED",
+        13 => "INTERNAL",
+        14 => "UNAVAILABLE",
+        15 => "DATA_LOSS",
+        16 => "UNAUTHENTICATED",
+        _ => "UNKNOWN",
+    }
+}

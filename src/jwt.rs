@@ -32,10 +32,10 @@ use rsa::rand_core::TryCryptoRng;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::authorized_key::AuthorizedKey;
 use crate::error::{Error, Result};
+use crate::key::AuthorizedKey;
+use crate::key::VerifyingKey;
 use crate::ps256;
-use crate::verifying_key::VerifyingKey;
 
 /// The audience of the public Yandex Cloud IAM token endpoint.
 pub const DEFAULT_AUDIENCE: &str = "https://iam.api.cloud.yandex.net/iam/v1/tokens";
@@ -55,8 +55,12 @@ pub struct SignOptions {
     pub now: u64,
     /// `exp - iat`, in seconds: 1 to [`MAX_TTL`].
     pub ttl: u64,
-    /// `aud`; [`DEFAULT_AUDIENCE`] when `None`.
+    /// `aud`; when `None`, the endpoint's URL, else [`DEFAULT_AUDIENCE`].
     pub audience: Option<String>,
+    /// The IAM token URL the JWT will be exchanged at. IAM, and the local
+    /// emulator, expect its `aud` to name it: it is the audience when
+    /// `audience` is not given ([`SignOptions::audience`]).
+    pub endpoint: Option<String>,
 }
 
 impl SignOptions {
@@ -67,7 +71,20 @@ impl SignOptions {
             now,
             ttl: DEFAULT_TTL,
             audience: None,
+            endpoint: None,
         }
+    }
+
+    /// The `aud` these options give: `audience`, else `endpoint`, else
+    /// [`DEFAULT_AUDIENCE`]. Blank values count as absent.
+    #[must_use]
+    pub fn audience(&self) -> &str {
+        fn given(value: Option<&str>) -> Option<&str> {
+            value.filter(|s| !s.trim().is_empty())
+        }
+        given(self.audience.as_deref())
+            .or_else(|| given(self.endpoint.as_deref()))
+            .unwrap_or(DEFAULT_AUDIENCE)
     }
 }
 
@@ -134,12 +151,16 @@ pub fn signing_input(key: &AuthorizedKey, options: &SignOptions) -> Result<Strin
             options.ttl
         )));
     }
-    let audience = options.audience.as_deref().unwrap_or(DEFAULT_AUDIENCE);
-    if audience.trim().is_empty() {
+    if options
+        .audience
+        .as_deref()
+        .is_some_and(|a| a.trim().is_empty())
+    {
         return Err(Error::OptionInvalid(
             "audience is empty; leave it out for the default IAM URL".to_string(),
         ));
     }
+    let audience = options.audience();
     let exp = options
         .now
         .checked_add(options.ttl)

@@ -60,6 +60,7 @@ fn ttl_and_audience_options() {
             now: NOW,
             ttl: 600,
             audience: Some("http://127.0.0.1:8080/iam/v1/tokens".into()),
+            endpoint: None,
         })
         .unwrap();
     let payload = jwt::decode(&token).unwrap().payload;
@@ -74,6 +75,7 @@ fn ttl_and_audience_options() {
                 now: NOW,
                 ttl,
                 audience: None,
+                endpoint: None,
             })
             .unwrap_err();
         assert_eq!(err.code(), "ERR_OPTION_INVALID", "ttl {ttl}");
@@ -84,11 +86,32 @@ fn ttl_and_audience_options() {
             now: NOW,
             ttl: 60,
             audience: Some(" ".into()),
+            endpoint: None,
         })
         .unwrap_err();
     assert_eq!(err.code(), "ERR_OPTION_INVALID");
     let err = key.sign_jwt(&SignOptions::new(u64::MAX - 10)).unwrap_err();
     assert_eq!(err.code(), "ERR_OPTION_INVALID");
+}
+
+#[test]
+fn the_audience_is_the_endpoint_unless_given() {
+    let key = key_2048();
+    let aud = |audience: Option<&str>, endpoint: Option<&str>| {
+        let options = SignOptions {
+            audience: audience.map(Into::into),
+            endpoint: endpoint.map(Into::into),
+            ..SignOptions::new(NOW)
+        };
+        let token = key.sign_jwt(&options).unwrap();
+        let payload = jwt::decode(&token).unwrap().payload;
+        payload["aud"].as_str().unwrap().to_string()
+    };
+    let local = "http://127.0.0.1:8910/iam/v1/tokens";
+    assert_eq!(aud(None, None), DEFAULT_AUDIENCE);
+    assert_eq!(aud(None, Some(local)), local);
+    assert_eq!(aud(Some("urn:a"), Some(local)), "urn:a");
+    assert_eq!(aud(None, Some("  ")), DEFAULT_AUDIENCE);
 }
 
 #[test]

@@ -90,7 +90,7 @@ fn add(a: &BoxedUint, b: &BoxedUint) -> BoxedUint {
 #[test]
 fn a_key_from_its_numbers_is_rsas_key() {
     let (x, theirs) = numbers("rsa2048.pem");
-    let ours = key::private_key_from_pem(&pkcs1_pem(&x), "private_key")
+    let ours = key::der::private_key_from_pem(&pkcs1_pem(&x), "private_key")
         .unwrap()
         .key;
     assert_eq!(
@@ -146,7 +146,7 @@ fn broken_numbers_are_refused_as_damaged() {
     ];
     for (what, numbers) in cases {
         let pem = pkcs1_pem(&numbers);
-        let err = key::private_key_from_pem(&pem, "private_key")
+        let err = key::der::private_key_from_pem(&pem, "private_key")
             .err()
             .unwrap_or_else(|| panic!("{what}: accepted"));
         assert_eq!(err.code(), "ERR_KEY_CORRUPT", "{what}: {err}");
@@ -156,7 +156,7 @@ fn broken_numbers_are_refused_as_damaged() {
             "{what}"
         );
     }
-    assert!(key::private_key_from_pem(&pkcs1_pem(&x), "private_key").is_ok());
+    assert!(key::der::private_key_from_pem(&pkcs1_pem(&x), "private_key").is_ok());
 }
 
 #[test]
@@ -170,7 +170,7 @@ fn zero_padded_numbers_make_signatures_of_the_modulus_width() {
         q: wide(&x.q),
         e: x.e.clone(),
     };
-    let key = key::private_key_from_pem(&pkcs1_pem(&padded), "private_key")
+    let key = key::der::private_key_from_pem(&pkcs1_pem(&padded), "private_key")
         .unwrap()
         .key;
     assert_eq!(key.n_bits_precision(), 2048);
@@ -187,7 +187,7 @@ fn swapped_primes_make_a_key_that_signs() {
         q: x.p.clone(),
         ..x
     };
-    let key = key::private_key_from_pem(&pkcs1_pem(&swapped), "private_key")
+    let key = key::der::private_key_from_pem(&pkcs1_pem(&swapped), "private_key")
         .unwrap()
         .key;
     let signature =

@@ -3,7 +3,6 @@
 // moves text between the page and the API.
 import { ERRORS_RU, STRINGS, format } from './i18n.js';
 
-const DEFAULT_ENDPOINT = 'https://iam.api.cloud.yandex.net/iam/v1/tokens';
 
 /** ?lang=ru or ?lang=en, else the browser's language. */
 function initialLang() {
@@ -188,11 +187,6 @@ export function startPage(api, env) {
     }
   });
 
-  function audience() {
-    const endpoint = els.endpoint.value.trim();
-    return endpoint || undefined;
-  }
-
   function sign() {
     show(els.jwtError, false);
     if (!key) {
@@ -200,7 +194,8 @@ export function startPage(api, env) {
       return null;
     }
     try {
-      const jwt = api.signJwt(key, { ttl: Number(els.ttl.value), audience: audience() });
+      // The core makes the endpoint the JWT's audience, as IAM and the emulator expect.
+      const jwt = api.signJwt(key, { ttl: Number(els.ttl.value), endpoint: els.endpoint.value.trim() });
       els.jwt.value = jwt;
       showDecoded(jwt);
       show(els.jwtOut);
@@ -228,7 +223,7 @@ export function startPage(api, env) {
   async function exchange(run, errorBox, { fallback }) {
     show(els.fallback, false);
     show(errorBox, false);
-    const endpoint = els.endpoint.value.trim() || DEFAULT_ENDPOINT;
+    const endpoint = els.endpoint.value.trim() || api.defaults().endpoint;
     try {
       const info = await run(endpoint);
       return info;
@@ -256,7 +251,7 @@ export function startPage(api, env) {
       {
         fallback(endpoint) {
           els.curl.textContent = `curl -sX POST '${endpoint}' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"jwt":"${jwt}"}'`;
-          els.cli.textContent = `npx iamjwt token --key key.json${endpoint === DEFAULT_ENDPOINT ? '' : ` --endpoint ${endpoint}`}`;
+          els.cli.textContent = `npx iamjwt token --key key.json${endpoint === api.defaults().endpoint ? '' : ` --endpoint ${endpoint}`}`;
           show(els.fallback);
         },
       },

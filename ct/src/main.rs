@@ -87,7 +87,7 @@ impl TryCryptoRng for MarkingRng {}
 /// The base64 body of the key file's private key: its lines between the
 /// armour, joined.
 fn base64_body(json: &str) -> String {
-    let file = iamjwt::key_file::KeyFile::from_json(json).expect("a key file");
+    let file = iamjwt::key::KeyFile::from_json(json).expect("a key file");
     let pem = file.private_key.as_deref().expect("a private key");
     pem.lines()
         .filter(|line| !line.starts_with("-----") && !line.starts_with("PLEASE"))
@@ -112,9 +112,9 @@ fn main() {
         let json =
             std::fs::read_to_string(path).unwrap_or_else(|e| panic!("iamjwt-ct: {path}: {e}"));
         let body = base64_body(&json);
-        let data = iamjwt::pem::strip_padding(&body);
+        let data = iamjwt::key::pem::strip_padding(&body);
         secret(data.as_bytes());
-        let der = iamjwt::pem::decode_base64(data).map(|der| der.len());
+        let der = iamjwt::key::pem::decode_base64(data).map(|der| der.len());
         public(&der.unwrap_or(0).to_ne_bytes());
         assert!(der.is_some(), "iamjwt-ct: {path}: the body does not decode");
 

@@ -5,7 +5,8 @@
 #![no_main]
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use iamjwt::{emulator::Emulator, exchange, jwt, key_file::KeyFile};
+use iamjwt::token::{self as exchange, emulator::Emulator};
+use iamjwt::{jwt, KeyFile};
 use libfuzzer_sys::fuzz_target;
 
 const NOW: u64 = 1_790_000_000;

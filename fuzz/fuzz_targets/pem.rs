@@ -15,8 +15,8 @@ use rsa::traits::PublicKeyParts as _;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let ours = iamjwt::key::private_key_from_pem(text, "private_key");
-    if let Ok(pem) = iamjwt::pem::decode(text, "private_key") {
+    let ours = iamjwt::key::der::private_key_from_pem(text, "private_key");
+    if let Ok(pem) = iamjwt::key::pem::decode(text, "private_key") {
         let theirs = match pem.label.as_deref() {
             Some("PRIVATE KEY") => rsa::PrivateKey::from_pkcs8_der(&pem.der).ok(),
             Some("RSA PRIVATE KEY") if !pem.encrypted_headers => {
@@ -32,10 +32,10 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let _ = iamjwt::key::public_key_from_pem(text, "public_key");
+    let _ = iamjwt::key::der::public_key_from_pem(text, "public_key");
 
-    let body = iamjwt::pem::strip_padding(text);
-    let ct = iamjwt::pem::decode_base64(body).map(|der| der.to_vec());
+    let body = iamjwt::key::pem::strip_padding(text);
+    let ct = iamjwt::key::pem::decode_base64(body).map(|der| der.to_vec());
     let reference = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(body)
         .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body))

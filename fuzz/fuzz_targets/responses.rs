@@ -2,7 +2,7 @@
 //! OAuth), GCE, EC2, both IBM steps, RFC 3339 times, and the emulator's
 //! verdict on any request body.
 #![no_main]
-use iamjwt::{emulator::Emulator, exchange, time};
+use iamjwt::token::{self as exchange, emulator::Emulator};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -18,7 +18,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = exchange::parse_ec2_response(status, body, now);
     let _ = exchange::parse_ibm_instance_token_response(status, body, now);
     let _ = exchange::parse_ibm_iam_token_response(status, body, now);
-    let _ = time::parse_rfc3339(body);
+    // RFC 3339 times, as IAM's expiresAt.
+    let as_time = serde_json::to_string(body).unwrap();
+    let _ = exchange::parse_iam_response(200, &format!(r#"{{"iamToken":"t","expiresAt":{as_time}}}"#), now);
     let emulator = EMULATOR.get_or_init(|| {
         let mut e = Emulator::new("http://127.0.0.1:8910/iam/v1/tokens");
         e.add_key(include_str!("../../tests/fixtures/key-2048-public-only.json")).unwrap();

@@ -167,6 +167,54 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
       key.free();
     });
 
+    test('an option of the wrong type or an unknown name is ERR_OPTION_INVALID, naming the option', () => {
+      const key = parseKey(fixture('key-2048.json'));
+      const says = (fn, pattern) => assert.throws(fn, (e) => {
+        assert.equal(e.code, 'ERR_OPTION_INVALID');
+        assert.match(e.message, pattern);
+        return true;
+      });
+      says(() => signJwt(key, { ttl: '60' }), /\bttl must be a number of seconds/);
+      says(() => signJwt(key, { audience: 42 }), /\baudience must be a string/);
+      says(() => signJwt(key, { endpoint: ['x'] }), /\bendpoint must be a string/);
+      says(() => signJwt(key, { tll: 60 }), /signJwt has no option "tll"; it takes now, ttl, audience, endpoint, engine/);
+      says(() => verifyJwt(signJwt(key), key, { leway: 5 }), /verifyJwt has no option "leway"/);
+      says(() => verifyJwt(signJwt(key), key, { leeway: '5' }), /\bleeway must be a number of seconds/);
+      says(() => checkKey(fixture('key-2048.json'), { now: NOW, strict: true }), /checkKey has no option "strict"/);
+      says(() => signJwt(key, 'fast'), /options must be an object/);
+      says(() => decodeJwt(42), /jwt must be a string/);
+      // undefined and null members count as absent.
+      assert.ok(nodeCryptoVerifies(signJwt(key, { ttl: undefined, audience: null, engine: undefined }), publicPem('key-2048.json')));
+      key.free();
+    });
+
+    test('the audience is the endpoint unless given, decided by the core', () => {
+      const key = parseKey(fixture('key-2048.json'));
+      const aud = (options) => decodeJwt(signJwt(key, { now: NOW, ...options })).payload.aud;
+      assert.equal(aud({}), AUD);
+      assert.equal(aud({ endpoint: 'http://127.0.0.1:1/iam/v1/tokens' }), 'http://127.0.0.1:1/iam/v1/tokens');
+      assert.equal(aud({ endpoint: 'http://127.0.0.1:1/t', audience: 'urn:x' }), 'urn:x');
+      assert.equal(aud({ endpoint: ' ' }), AUD);
+      key.free();
+    });
+
+    test('decodeJwt and verifyJwt give the members in the JWT\'s own order', () => {
+      const key = parseKey(fixture('key-2048.json'));
+      const jwt = signJwt(key, { now: NOW });
+      for (const { header, payload } of [decodeJwt(jwt), verifyJwt(jwt, key, { now: NOW })]) {
+        assert.deepEqual(Object.keys(header), ['typ', 'alg', 'kid']);
+        assert.deepEqual(Object.keys(payload), ['iss', 'aud', 'iat', 'exp']);
+      }
+      const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const odd = `${part({ z: 1, a: 2, m: { y: 1, b: 2 } })}.${part({ exp: 2, iat: 1, big: 2 ** 60 + 1 })}.AAAA`;
+      const decoded = decodeJwt(odd);
+      assert.deepEqual(Object.keys(decoded.header), ['z', 'a', 'm']);
+      assert.deepEqual(Object.keys(decoded.header.m), ['y', 'b']);
+      assert.deepEqual(Object.keys(decoded.payload), ['exp', 'iat', 'big']);
+      assert.equal(decoded.payload.big, 2 ** 60, 'past 2^53, the nearest JS number');
+      key.free();
+    });
+
     test('verifyJwt rejects what IAM rejects, with codes', () => {
       const key = parseKey(fixture('key-2048.json'));
       const jwt = signJwt(key, { now: NOW });

@@ -69,6 +69,8 @@ test('decode prints header and payload as JSON, from an argument or stdin', () =
     assert.equal(r.code, 0, r.err);
     const { header, payload } = JSON.parse(r.out);
     assert.deepEqual(header, { typ: 'JWT', alg: 'PS256', kid: 'ajetestkey2048000001' });
+    assert.deepEqual(Object.keys(header), ['typ', 'alg', 'kid'], 'the JWT\'s own order');
+    assert.deepEqual(Object.keys(payload), ['iss', 'aud', 'iat', 'exp']);
     assert.equal(payload.iat, NOW);
   }
   failsWith(iamjwt(['decode', 'not-a-jwt']), 1, 'ERR_JWT_MALFORMED');

@@ -2,11 +2,11 @@
 // wasm verifier, and the error codes the core knows against the JS list and
 // the TypeScript union.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import '../../js/load-node.mjs';
 import * as core from '../../pkg/iamjwt.js';
-import { CORE_ERROR_CODES, ERROR_CODES } from '../../js/errors.js';
+import { CLI_ERROR_CODES, CORE_ERROR_CODES, ERROR_CODES, JS_ERROR_CODES } from '../../js/errors.js';
 import { nodeCryptoVerifies, root } from './helpers.mjs';
 
 for (const bits of [2048, 3072, 4096]) {
@@ -26,11 +26,24 @@ for (const bits of [2048, 3072, 4096]) {
   });
 }
 
-test('the JS error codes and the TypeScript union list exactly the core codes, plus the JS ones', () => {
+test('one table of codes: the core\'s, the TypeScript union and every code the JS layer and the CLI can give agree', () => {
+  // The core's table (src/error.rs), as the built .wasm gives it, is what js/errors.js lists.
   assert.deepEqual([...core.errorCodes()], [...CORE_ERROR_CODES]);
+  assert.equal(new Set(ERROR_CODES).size, ERROR_CODES.length, 'no code twice');
+  assert.deepEqual([...ERROR_CODES], [...CORE_ERROR_CODES, ...JS_ERROR_CODES, ...CLI_ERROR_CODES]);
   const dts = readFileSync(`${root}js/index.d.ts`, 'utf8');
   const union = dts.match(/export type IamJwtErrorCode =([^;]+);/)[1].match(/'([A-Z_]+)'/g).map((s) => s.slice(1, -1));
-  assert.deepEqual(union.sort(), [...ERROR_CODES].sort());
+  assert.deepEqual([...union].sort(), [...ERROR_CODES].sort());
+  // Every code a JS file throws or the CLI prints is in the table.
+  const given = new Set();
+  for (const file of readdirSync(`${root}js`).filter((f) => /\.m?js$/.test(f))) {
+    for (const [, code] of readFileSync(`${root}js/${file}`, 'utf8').matchAll(/'(ERR_[A-Z_]+)'/g)) given.add(code);
+  }
+  assert.ok(given.has('ERR_USAGE') && given.has('ERR_PORT_IN_USE') && given.has('ERR_FETCH_FAILED'), [...given].join(' '));
+  for (const code of given) assert.ok(ERROR_CODES.includes(code), `${code} is thrown or printed but not in ERROR_CODES`);
+  for (const code of CLI_ERROR_CODES) {
+    assert.ok(readFileSync(`${root}js/cli.mjs`, 'utf8').includes(`'${code}'`), `the CLI prints ${code}`);
+  }
 });
 
 // rsa 0.10's signer as built for wasm (32-bit limbs, the opt-levels of the

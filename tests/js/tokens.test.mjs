@@ -138,6 +138,14 @@ describe('token flows against fake servers', () => {
     await proxy.close();
   });
 
+  test('a source\'s options are checked when it is made, by the core', () => {
+    const invalid = (fn, pattern) => assert.throws(fn, (e) => e.code === 'ERR_OPTION_INVALID' && pattern.test(e.message));
+    invalid(() => serviceAccountTokenSource(KEY, { jwtTtl: 7200 }), /3600/);
+    invalid(() => serviceAccountTokenSource(KEY, { endpoint: 42 }), /endpoint must be a string/);
+    invalid(() => metadataTokenSource({ flavor: 'azure' }), /flavor must be 'gce' or 'ec2', not 'azure'/);
+    invalid(() => exchangeOAuthToken('', {}), /OAuth token/);
+  });
+
   test('OAuth token → IAM token', async () => {
     const iam = await fakeServer(({ method, body }) =>
       method === 'POST' && JSON.parse(body).yandexPassportOauthToken === 'y0_test' ? iamOk('t1.oauth') : iamError(401, 16, 'bad oauth'));
@@ -195,7 +203,11 @@ describe('token flows against fake servers', () => {
     const crn = 'crn:v1:bluemix:public:iam-identity::a/1::profile:Profile-2';
     assert.equal(await ibmTrustedProfileTokenSource({ profileCrn: crn, baseUrl: md.url }).getToken(), `ibm-${crn}`);
     assert.equal(await ibmTrustedProfileTokenSource({ baseUrl: md.url }).getToken(), 'ibm-default');
-    assert.equal(md.requests.length, 6);
+    // `profile`, as the user gave it: the core tells an id, a CRN and `default` apart.
+    assert.equal(await ibmTrustedProfileTokenSource({ profile: crn, baseUrl: md.url }).getToken(), `ibm-${crn}`);
+    assert.equal(await ibmTrustedProfileTokenSource({ profile: 'Profile-3', baseUrl: md.url }).getToken(), 'ibm-Profile-3');
+    assert.equal(await ibmTrustedProfileTokenSource({ profile: 'default', baseUrl: md.url }).getToken(), 'ibm-default');
+    assert.equal(md.requests.length, 12);
     await md.close();
   });
 
@@ -210,6 +222,12 @@ describe('token flows against fake servers', () => {
     assert.equal((await run('--metadata', 'gce', '--metadata-url', md.url)).stdout, 't1.cli-gce\n');
     assert.equal((await run('--ibm-profile', 'crn:v1:x', '--metadata-url', md.url)).stdout, 'ibm-cli\n');
     assert.deepEqual(JSON.parse(md.requests.at(-1).body), { trusted_profile: { crn: 'crn:v1:x' } });
+    assert.equal((await run('--ibm-profile', 'default', '--metadata-url', md.url)).stdout, 'ibm-cli\n');
+    assert.equal(md.requests.at(-1).body, '', 'the default profile sends no body');
+    // The core decides the metadata format; the CLI shows its answer.
+    const bad = await run('--metadata', 'azure', '--metadata-url', md.url).catch((e) => e);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr, "iamjwt: ERR_OPTION_INVALID: flavor must be 'gce' or 'ec2', not 'azure'\n");
     await iam.close();
     await md.close();
   });

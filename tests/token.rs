@@ -3,15 +3,15 @@
 mod common;
 
 use common::{fixture, key_2048};
-use iamjwt::emulator::Emulator;
-use iamjwt::exchange::{self, IbmProfile};
 use iamjwt::jwt::SignOptions;
+use iamjwt::token::emulator::Emulator;
+use iamjwt::token::{self, retry, IbmProfile};
 
 const NOW: u64 = 1_795_464_000; // 2026-11-23T20:00:00Z
 
 #[test]
 fn requests_are_exactly_what_the_services_expect() {
-    let r = exchange::jwt_request("a.b.c", None).unwrap();
+    let r = token::jwt_request("a.b.c", None).unwrap();
     assert_eq!(
         (r.method, r.url.as_str()),
         ("POST", "https://iam.api.cloud.yandex.net/iam/v1/tokens")
@@ -20,13 +20,13 @@ fn requests_are_exactly_what_the_services_expect() {
     assert!(r
         .headers
         .contains(&("Content-Type", "application/json".into())));
-    let r = exchange::oauth_request(" y0_token \n", Some("http://127.0.0.1:1/t")).unwrap();
+    let r = token::oauth_request(" y0_token \n", Some("http://127.0.0.1:1/t")).unwrap();
     assert_eq!(r.url, "http://127.0.0.1:1/t");
     assert_eq!(
         r.body.as_deref(),
         Some(r#"{"yandexPassportOauthToken":"y0_token"}"#)
     );
-    let r = exchange::gce_request(None);
+    let r = token::gce_request(None);
     assert_eq!(
         (r.method, r.url.as_str()),
         (
@@ -35,12 +35,12 @@ fn requests_are_exactly_what_the_services_expect() {
         )
     );
     assert_eq!(r.headers, vec![("Metadata-Flavor", "Google".to_string())]);
-    let r = exchange::ec2_request(Some("http://127.0.0.1:9/"));
+    let r = token::ec2_request(Some("http://127.0.0.1:9/"));
     assert_eq!(
         r.url,
         "http://127.0.0.1:9/latest/meta-data/iam/security-credentials/default/"
     );
-    let r = exchange::ibm_instance_token_request(None);
+    let r = token::ibm_instance_token_request(None);
     assert_eq!(
         (r.method, r.url.as_str()),
         (
@@ -50,12 +50,9 @@ fn requests_are_exactly_what_the_services_expect() {
     );
     assert!(r.headers.contains(&("Metadata-Flavor", "ibm".into())));
     assert_eq!(r.body.as_deref(), Some(r#"{"expires_in":3600}"#));
-    let r = exchange::ibm_iam_token_request(
-        None,
-        "inst",
-        &IbmProfile::from_id_or_crn(Some("Profile-1")),
-    )
-    .unwrap();
+    let r =
+        token::ibm_iam_token_request(None, "inst", &IbmProfile::from_id_or_crn(Some("Profile-1")))
+            .unwrap();
     assert_eq!(
         r.url,
         "http://169.254.169.254/instance_identity/v1/iam_token?version=2022-03-01"
@@ -65,7 +62,7 @@ fn requests_are_exactly_what_the_services_expect() {
         r.body.as_deref(),
         Some(r#"{"trusted_profile":{"id":"Profile-1"}}"#)
     );
-    let r = exchange::ibm_iam_token_request(
+    let r = token::ibm_iam_token_request(
         None,
         "inst",
         &IbmProfile::from_id_or_crn(Some(
@@ -80,43 +77,47 @@ fn requests_are_exactly_what_the_services_expect() {
         )
     );
     assert_eq!(
-        exchange::ibm_iam_token_request(None, "inst", &IbmProfile::Default).unwrap().body,
+        token::ibm_iam_token_request(None, "inst", &IbmProfile::Default)
+            .unwrap()
+            .body,
         None
     );
-    assert!(!format!("{:?}", exchange::jwt_request("secret.jwt.here", None).unwrap()).contains("secret"));
+    assert!(
+        !format!("{:?}", token::jwt_request("secret.jwt.here", None).unwrap()).contains("secret")
+    );
 }
 
 #[test]
 fn answers_parse_into_tokens() {
-    let t = exchange::parse_iam_response(
+    let t = token::parse_iam_response(
         200,
         r#"{"iamToken":"t1.x","expiresAt":"2026-11-24T08:00:00.5Z"}"#,
         NOW,
     )
     .unwrap();
     assert_eq!((t.token.as_str(), t.expires_at), ("t1.x", 1_795_507_200));
-    let t = exchange::parse_gce_response(
+    let t = token::parse_gce_response(
         200,
         r#"{"access_token":"g","expires_in":43167,"token_type":"Bearer"}"#,
         NOW,
     )
     .unwrap();
     assert_eq!(t.expires_at, NOW + 43167);
-    let t = exchange::parse_ec2_response(
+    let t = token::parse_ec2_response(
         200,
         r#"{"Code":"Success","Expiration":"2026-11-24T08:00:00Z","Token":"e"}"#,
         NOW,
     )
     .unwrap();
     assert_eq!((t.token.as_str(), t.expires_at), ("e", 1_795_507_200));
-    let t = exchange::parse_ibm_iam_token_response(
+    let t = token::parse_ibm_iam_token_response(
         200,
         r#"{"access_token":"i","expires_in":3600,"expires_at":"2026-11-23T21:00:00Z"}"#,
         NOW,
     )
     .unwrap();
     assert_eq!(t.expires_at, NOW + 3600);
-    let t = exchange::parse_ibm_instance_token_response(
+    let t = token::parse_ibm_instance_token_response(
         200,
         r#"{"access_token":"inst","expires_in":300}"#,
         NOW,
@@ -124,45 +125,42 @@ fn answers_parse_into_tokens() {
     .unwrap();
     assert_eq!(t.expires_at, NOW + 300);
     assert!(!format!("{t:?}").contains("inst"));
-    let t = exchange::parse_ibm_instance_token_response(200, r#"{"access_token":"inst"}"#, NOW)
-        .unwrap();
+    let t =
+        token::parse_ibm_instance_token_response(200, r#"{"access_token":"inst"}"#, NOW).unwrap();
     assert_eq!(t.expires_at, NOW + 300);
-    let e =
-        exchange::parse_ibm_iam_token_response(200, r#"{"access_token":"iam"}"#, NOW).unwrap_err();
+    let e = token::parse_ibm_iam_token_response(200, r#"{"access_token":"iam"}"#, NOW).unwrap_err();
     assert_eq!(e.code(), "ERR_RESPONSE_INVALID");
 }
 
 #[test]
 fn failures_become_typed_errors() {
-    let e = exchange::parse_iam_response(401, r#"{"code":16,"message":"Token is invalid or has expired.","details":[{"@type":"type.googleapis.com/google.rpc.RequestInfo","requestId":"r-1"}]}"#, NOW).unwrap_err();
+    let e = token::parse_iam_response(401, r#"{"code":16,"message":"Token is invalid or has expired.","details":[{"@type":"type.googleapis.com/google.rpc.RequestInfo","requestId":"r-1"}]}"#, NOW).unwrap_err();
     assert_eq!(e.code(), "ERR_IAM_REJECTED");
     assert_eq!(
         e.to_string(),
         "401 UNAUTHENTICATED (16): Token is invalid or has expired. requestId=r-1"
     );
-    let e = exchange::parse_iam_response(502, "<html><body>Bad gateway</body></html>", NOW)
-        .unwrap_err();
+    let e =
+        token::parse_iam_response(502, "<html><body>Bad gateway</body></html>", NOW).unwrap_err();
     assert_eq!(e.code(), "ERR_RESPONSE_NOT_JSON");
     assert!(e.to_string().contains("HTML page"), "{e}");
     assert_eq!(
-        exchange::parse_iam_response(200, "", NOW)
-            .unwrap_err()
-            .code(),
+        token::parse_iam_response(200, "", NOW).unwrap_err().code(),
         "ERR_RESPONSE_NOT_JSON"
     );
     assert_eq!(
-        exchange::parse_iam_response(200, r#"{"iamToken":"t1"}"#, NOW)
+        token::parse_iam_response(200, r#"{"iamToken":"t1"}"#, NOW)
             .unwrap_err()
             .code(),
         "ERR_RESPONSE_INVALID"
     );
     assert_eq!(
-        exchange::parse_iam_response(200, "[]", NOW)
+        token::parse_iam_response(200, "[]", NOW)
             .unwrap_err()
             .code(),
         "ERR_RESPONSE_INVALID"
     );
-    let e = exchange::parse_ec2_response(
+    let e = token::parse_ec2_response(
         200,
         r#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"no role"}"#,
         NOW,
@@ -170,7 +168,7 @@ fn failures_become_typed_errors() {
     .unwrap_err();
     assert_eq!(e.code(), "ERR_METADATA_REJECTED");
     assert!(e.to_string().contains("AssumeRoleUnauthorizedAccess"));
-    let e = exchange::parse_ibm_iam_token_response(
+    let e = token::parse_ibm_iam_token_response(
         400,
         r#"{"errors":[{"code":"bad","message":"profile not linked"}]}"#,
         NOW,
@@ -181,7 +179,7 @@ fn failures_become_typed_errors() {
         "the metadata service answered HTTP 400: profile not linked"
     );
     assert_eq!(
-        exchange::parse_gce_response(404, "Not Found", NOW)
+        token::parse_gce_response(404, "Not Found", NOW)
             .unwrap_err()
             .code(),
         "ERR_METADATA_REJECTED"
@@ -191,29 +189,26 @@ fn failures_become_typed_errors() {
 #[test]
 fn retry_and_refresh_decisions() {
     for s in [None, Some(429), Some(500), Some(503), Some(599)] {
-        assert!(exchange::is_retryable(s), "{s:?}");
+        assert!(retry::is_retryable(s), "{s:?}");
     }
     for s in [Some(400), Some(401), Some(403), Some(404), Some(200)] {
-        assert!(!exchange::is_retryable(s), "{s:?}");
+        assert!(!retry::is_retryable(s), "{s:?}");
     }
+    assert_eq!(retry::retry_delay_ms(1, Some("1"), 200, 10_000, 0.5), 1000);
     assert_eq!(
-        exchange::retry_delay_ms(1, Some("1"), 200, 10_000, 0.5),
-        1000
-    );
-    assert_eq!(
-        exchange::retry_delay_ms(1, Some("120"), 200, 10_000, 0.5),
+        retry::retry_delay_ms(1, Some("120"), 200, 10_000, 0.5),
         10_000
     );
-    assert_eq!(exchange::retry_delay_ms(1, None, 200, 10_000, 1.0), 200);
-    assert_eq!(exchange::retry_delay_ms(3, None, 200, 10_000, 1.0), 800);
-    assert_eq!(exchange::retry_delay_ms(3, None, 200, 10_000, 0.0), 400);
-    assert_eq!(exchange::retry_delay_ms(30, None, 200, 10_000, 1.0), 10_000);
+    assert_eq!(retry::retry_delay_ms(1, None, 200, 10_000, 1.0), 200);
+    assert_eq!(retry::retry_delay_ms(3, None, 200, 10_000, 1.0), 800);
+    assert_eq!(retry::retry_delay_ms(3, None, 200, 10_000, 0.0), 400);
+    assert_eq!(retry::retry_delay_ms(30, None, 200, 10_000, 1.0), 10_000);
     // 12 h token: 10 % (72 min) margin; 1 h: 6 min; 30 min: the 5 min floor.
-    assert_eq!(exchange::refresh_at(NOW, NOW + 43_200), NOW + 43_200 - 4320);
-    assert_eq!(exchange::refresh_at(NOW, NOW + 3600), NOW + 3600 - 360);
-    assert_eq!(exchange::refresh_at(NOW, NOW + 1800), NOW + 1800 - 300);
+    assert_eq!(retry::refresh_at(NOW, NOW + 43_200), NOW + 43_200 - 4320);
+    assert_eq!(retry::refresh_at(NOW, NOW + 3600), NOW + 3600 - 360);
+    assert_eq!(retry::refresh_at(NOW, NOW + 1800), NOW + 1800 - 300);
     assert!(
-        exchange::refresh_at(NOW, NOW + 60) <= NOW,
+        retry::refresh_at(NOW, NOW + 60) <= NOW,
         "a short-lived token is due at once"
     );
 }
@@ -233,13 +228,14 @@ fn the_emulator_accepts_only_what_iam_accepts() {
                 now,
                 ttl,
                 audience: Some(aud.into()),
+                endpoint: None,
             })
             .unwrap();
         format!(r#"{{"jwt":"{jwt}"}}"#)
     };
     let ok = iam.exchange(&sign(NOW, 3600, url), NOW + 5, "req-1", "t1.new");
     assert_eq!(ok.status, 200, "{}", ok.body);
-    let t = exchange::parse_iam_response(ok.status, &ok.body, NOW + 5).unwrap();
+    let t = token::parse_iam_response(ok.status, &ok.body, NOW + 5).unwrap();
     assert_eq!(
         (t.token.as_str(), t.expires_at),
         ("t1.new", NOW + 5 + 43_200)
@@ -247,7 +243,7 @@ fn the_emulator_accepts_only_what_iam_accepts() {
 
     let reject = |body: &str, now: u64| {
         let answer = iam.exchange(body, now, "req-2", "t1.never");
-        let e = exchange::parse_iam_response(answer.status, &answer.body, now).unwrap_err();
+        let e = token::parse_iam_response(answer.status, &answer.body, now).unwrap_err();
         assert!(e.to_string().ends_with("requestId=req-2"), "{e}");
         (answer.status, e.to_string())
     };
@@ -268,6 +264,7 @@ fn the_emulator_accepts_only_what_iam_accepts() {
             now: NOW,
             ttl: 60,
             audience: Some(url.into()),
+            endpoint: None,
         })
         .unwrap();
     assert!(reject(&format!(r#"{{"jwt":"{jwt}"}}"#), NOW)
@@ -298,16 +295,16 @@ fn the_emulator_accepts_only_what_iam_accepts() {
 
 #[test]
 fn an_expiry_counts_as_at_most_twelve_hours() {
-    let cap = NOW + exchange::MAX_TOKEN_LIFE;
+    let cap = NOW + token::MAX_TOKEN_LIFE;
     // GCE: a huge expires_in (u64::MAX) would otherwise pass 2^53.
-    let t = exchange::parse_gce_response(
+    let t = token::parse_gce_response(
         200,
         r#"{"access_token":"g","expires_in":18446744073709551615,"token_type":"Bearer"}"#,
         NOW,
     )
     .unwrap();
     assert_eq!(t.expires_at, cap);
-    let t = exchange::parse_iam_response(
+    let t = token::parse_iam_response(
         200,
         r#"{"iamToken":"t1.x","expiresAt":"2099-01-01T00:00:00Z"}"#,
         NOW,
@@ -319,7 +316,7 @@ fn an_expiry_counts_as_at_most_twelve_hours() {
         r#"{"access_token":"i","expires_at":4102444800}"#,
         r#"{"access_token":"i","expires_in":9999999999}"#,
     ] {
-        let t = exchange::parse_ibm_iam_token_response(200, body, NOW).unwrap();
+        let t = token::parse_ibm_iam_token_response(200, body, NOW).unwrap();
         assert_eq!(t.expires_at, cap, "{body}");
     }
 }
@@ -328,7 +325,7 @@ fn an_expiry_counts_as_at_most_twelve_hours() {
 fn an_unreadable_expires_in_is_named_as_such() {
     for value in ["\"3600\"", "-1", "36.5", "1e30", "true"] {
         let body = format!(r#"{{"access_token":"g","expires_in":{value}}}"#);
-        let e = exchange::parse_gce_response(200, &body, NOW).unwrap_err();
+        let e = token::parse_gce_response(200, &body, NOW).unwrap_err();
         assert_eq!(e.code(), "ERR_RESPONSE_INVALID");
         assert_eq!(
             e.to_string(),
@@ -336,9 +333,9 @@ fn an_unreadable_expires_in_is_named_as_such() {
             "{value}"
         );
     }
-    let e = exchange::parse_gce_response(200, r#"{"access_token":"g"}"#, NOW).unwrap_err();
+    let e = token::parse_gce_response(200, r#"{"access_token":"g"}"#, NOW).unwrap_err();
     assert!(e.to_string().ends_with("without \"expires_in\""), "{e}");
-    let e = exchange::parse_gce_response(200, r#"{"access_token":"g","expires_in":null}"#, NOW)
+    let e = token::parse_gce_response(200, r#"{"access_token":"g","expires_in":null}"#, NOW)
         .unwrap_err();
     assert!(e.to_string().ends_with("without \"expires_in\""), "{e}");
 }
@@ -347,29 +344,29 @@ fn an_unreadable_expires_in_is_named_as_such() {
 /// parser; no parser passes over it to another field or a default.
 #[test]
 fn every_parser_names_an_unreadable_field() {
-    type Parse = fn(u16, &str, u64) -> iamjwt::Result<exchange::Token>;
+    type Parse = fn(u16, &str, u64) -> iamjwt::Result<token::Token>;
     let cases: [(Parse, &str, &str); 10] = [
-        (exchange::parse_iam_response, r#"{"iamToken":"t","expiresAt":"tomorrow"}"#,
+        (token::parse_iam_response, r#"{"iamToken":"t","expiresAt":"tomorrow"}"#,
             "IAM answered HTTP 200, but its \"expiresAt\" is not an RFC 3339 time"),
-        (exchange::parse_iam_response, r#"{"iamToken":7,"expiresAt":"2026-11-24T08:00:00Z"}"#,
+        (token::parse_iam_response, r#"{"iamToken":7,"expiresAt":"2026-11-24T08:00:00Z"}"#,
             "IAM answered HTTP 200, but its \"iamToken\" is not a non-empty string"),
-        (exchange::parse_iam_response, r#"{"iamToken":"","expiresAt":"2026-11-24T08:00:00Z"}"#,
+        (token::parse_iam_response, r#"{"iamToken":"","expiresAt":"2026-11-24T08:00:00Z"}"#,
             "IAM answered HTTP 200, but its \"iamToken\" is not a non-empty string"),
-        (exchange::parse_ec2_response, r#"{"Code":"Success","Token":"e","Expiration":1795507200}"#,
+        (token::parse_ec2_response, r#"{"Code":"Success","Token":"e","Expiration":1795507200}"#,
             "the metadata service answered HTTP 200, but its \"Expiration\" is not an RFC 3339 time"),
-        (exchange::parse_ec2_response, r#"{"Code":0,"Token":"e","Expiration":"2026-11-24T08:00:00Z"}"#,
+        (token::parse_ec2_response, r#"{"Code":0,"Token":"e","Expiration":"2026-11-24T08:00:00Z"}"#,
             "the metadata service answered HTTP 200, but its \"Code\" is not a non-empty string"),
         // IBM: expires_at used to fall back to expires_in, and an unreadable
         // expires_in to the 5-minute default of step 1.
-        (exchange::parse_ibm_iam_token_response, r#"{"access_token":"i","expires_in":3600,"expires_at":"soon"}"#,
+        (token::parse_ibm_iam_token_response, r#"{"access_token":"i","expires_in":3600,"expires_at":"soon"}"#,
             "the IBM metadata service answered HTTP 200, but its \"expires_at\" is not an RFC 3339 time or Unix seconds"),
-        (exchange::parse_ibm_iam_token_response, r#"{"access_token":"i","expires_in":"3600"}"#,
+        (token::parse_ibm_iam_token_response, r#"{"access_token":"i","expires_in":"3600"}"#,
             "the IBM metadata service answered HTTP 200, but its \"expires_in\" is not a whole number of seconds"),
-        (exchange::parse_ibm_instance_token_response, r#"{"access_token":"i","expires_in":-5}"#,
+        (token::parse_ibm_instance_token_response, r#"{"access_token":"i","expires_in":-5}"#,
             "the IBM metadata service answered HTTP 200, but its \"expires_in\" is not a whole number of seconds"),
-        (exchange::parse_ibm_instance_token_response, r#"{"access_token":"i","expires_at":[]}"#,
+        (token::parse_ibm_instance_token_response, r#"{"access_token":"i","expires_at":[]}"#,
             "the IBM metadata service answered HTTP 200, but its \"expires_at\" is not an RFC 3339 time or Unix seconds"),
-        (exchange::parse_ibm_iam_token_response, r#"{"access_token":"i","expires_at":null,"expires_in":null}"#,
+        (token::parse_ibm_iam_token_response, r#"{"access_token":"i","expires_at":null,"expires_in":null}"#,
             "the IBM metadata service answered HTTP 200 without \"expires_in\""),
     ];
     for (parse, body, message) in cases {
@@ -382,12 +379,12 @@ fn every_parser_names_an_unreadable_field() {
     // expires_at is null.
     let readable: [(Parse, &str, u64); 2] = [
         (
-            exchange::parse_ibm_instance_token_response,
+            token::parse_ibm_instance_token_response,
             r#"{"access_token":"i","expires_in":null}"#,
             NOW + 300,
         ),
         (
-            exchange::parse_ibm_iam_token_response,
+            token::parse_ibm_iam_token_response,
             r#"{"access_token":"i","expires_at":null,"expires_in":600}"#,
             NOW + 600,
         ),
@@ -403,7 +400,91 @@ fn every_parser_names_an_unreadable_field() {
 
 #[test]
 fn a_body_that_is_not_json_is_named_once() {
-    let e = exchange::parse_iam_response(500, "oops", NOW).unwrap_err();
+    let e = token::parse_iam_response(500, "oops", NOW).unwrap_err();
     assert_eq!(e.code(), "ERR_RESPONSE_NOT_JSON");
     assert_eq!(e.to_string(), "IAM answered HTTP 500 with text, not JSON");
+}
+
+#[test]
+fn a_flow_is_decided_from_what_the_user_gave() {
+    use iamjwt::token::{Flow, FlowSpec, MetadataFormat};
+    let spec = |flow: &str| FlowSpec {
+        flow: flow.into(),
+        ..FlowSpec::default()
+    };
+    let flow = |spec: FlowSpec| Flow::from_spec(&spec);
+    assert_eq!(
+        flow(spec("metadata")).unwrap(),
+        Flow::Metadata {
+            format: MetadataFormat::Gce,
+            base_url: None
+        }
+    );
+    let ec2 = flow(FlowSpec {
+        flavor: Some("ec2".into()),
+        base_url: Some("http://127.0.0.1:9".into()),
+        ..spec("metadata")
+    })
+    .unwrap();
+    assert_eq!(
+        ec2.request("").unwrap().url,
+        "http://127.0.0.1:9/latest/meta-data/iam/security-credentials/default/"
+    );
+    assert_eq!(ec2.timeout_ms(), 2_000);
+    assert_eq!(flow(spec("jwt")).unwrap().timeout_ms(), 10_000);
+    for (value, profile) in [
+        (None, IbmProfile::Default),
+        (Some("default"), IbmProfile::Default),
+        (Some(" "), IbmProfile::Default),
+        (Some("Profile-1"), IbmProfile::Id("Profile-1".into())),
+        (Some("crn:v1:x"), IbmProfile::Crn("crn:v1:x".into())),
+    ] {
+        let ibm = flow(FlowSpec {
+            profile: value.map(Into::into),
+            ..spec("ibm-iam")
+        })
+        .unwrap();
+        assert_eq!(
+            ibm,
+            Flow::IbmIam {
+                base_url: None,
+                profile
+            },
+            "{value:?}"
+        );
+    }
+    let refused = |spec: FlowSpec| flow(spec).unwrap_err().to_string();
+    assert_eq!(
+        refused(FlowSpec {
+            flavor: Some("azure".into()),
+            ..spec("metadata")
+        }),
+        "flavor must be 'gce' or 'ec2', not 'azure'"
+    );
+    assert_eq!(refused(spec("smoke")), "unknown token flow \"smoke\"");
+    assert_eq!(
+        refused(FlowSpec {
+            endpoint: Some("http://x".into()),
+            ..spec("metadata")
+        }),
+        "endpoint does not apply to the metadata flow"
+    );
+    // Each flow parses its own answer.
+    let answer = r#"{"access_token":"t1.gce","expires_in":60}"#;
+    assert_eq!(
+        flow(spec("metadata"))
+            .unwrap()
+            .parse_answer(200, answer, NOW)
+            .unwrap()
+            .expires_at,
+        NOW + 60
+    );
+    assert_eq!(
+        flow(spec("jwt"))
+            .unwrap()
+            .parse_answer(200, answer, NOW)
+            .unwrap_err()
+            .code(),
+        "ERR_RESPONSE_INVALID"
+    );
 }

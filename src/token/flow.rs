@@ -1,6 +1,5 @@
-//! Getting IAM tokens, sans-IO: each request is a value for the caller to
-//! send, each answer is parsed from the status and body the caller received.
-//! Nothing here opens a socket or reads a clock.
+//! Each flow's request as a value and its answer parsed: the functions
+//! behind [`Flow`], one pair per flow.
 //!
 //! The flows (Yandex Cloud docs, "Getting an IAM token"; IBM Cloud VPC docs,
 //! "Instance identity and trusted profiles"):
@@ -16,17 +15,17 @@
 //!
 //! # Example
 //! ```
-//! use iamjwt::exchange;
+//! use iamjwt::token;
 //!
-//! let request = exchange::jwt_request("eyJ…", None)?;
+//! let request = token::jwt_request("eyJ…", None)?;
 //! assert_eq!(request.url, "https://iam.api.cloud.yandex.net/iam/v1/tokens");
 //! // … send it, then:
-//! let token = exchange::parse_iam_response(
+//! let answer = token::parse_iam_response(
 //!     200,
 //!     r#"{"iamToken":"t1.abc","expiresAt":"2026-11-24T08:00:00Z"}"#,
 //!     1_795_464_000,
 //! )?;
-//! assert_eq!(token.expires_at, 1_795_507_200);
+//! assert_eq!(answer.expires_at, 1_795_507_200);
 //! # Ok::<(), iamjwt::Error>(())
 //! ```
 
@@ -110,12 +109,13 @@ pub enum IbmProfile {
 }
 
 impl IbmProfile {
-    /// A value beginning with `crn:` is a CRN, anything else an id, nothing
-    /// (or blank) the default profile.
+    /// A value beginning with `crn:` is a CRN, anything else an id;
+    /// nothing, a blank or `default` is the instance's default profile (no
+    /// profile id is `default`: they begin with `Profile-`).
     #[must_use]
     pub fn from_id_or_crn(value: Option<&str>) -> Self {
         match value.map(str::trim) {
-            None | Some("") => IbmProfile::Default,
+            None | Some("" | "default") => IbmProfile::Default,
             Some(v) if v.starts_with("crn:") => IbmProfile::Crn(v.to_string()),
             Some(v) => IbmProfile::Id(v.to_string()),
         }
@@ -267,31 +267,6 @@ pub fn ibm_iam_token_request(
         headers,
         body,
     })
-}
-
-/// The gRPC status name of a code, as IAM reports them.
-#[must_use]
-pub fn grpc_code_name(code: i64) -> &'static str {
-    match code {
-        0 => "OK",
-        1 => "CANCELLED",
-        2 => "UNKNOWN",
-        3 => "INVALID_ARGUMENT",
-        4 => "DEADLINE_EXCEEDED",
-        5 => "NOT_FOUND",
-        6 => "ALREADY_EXISTS",
-        7 => "PERMISSION_DENIED",
-        8 => "RESOURCE_EXHAUSTED",
-        9 => "FAILED_PRECONDITION",
-        10 => "ABORTED",
-        11 => "OUT_OF_RANGE",
-        12 => "UNIMPLEMENTED",
-        13 => "INTERNAL",
-        14 => "UNAVAILABLE",
-        15 => "DATA_LOSS",
-        16 => "UNAUTHENTICATED",
-        _ => "UNKNOWN",
-    }
 }
 
 /// Parses the body as a JSON object, or says what it is instead.
@@ -557,55 +532,223 @@ fn metadata_error(status: u16, body: &str) -> Error {
     })
 }
 
-/// Whether a failed attempt may be retried: network errors (`status` None),
-/// 429 and 5xx. Never other 4xx.
-#[must_use]
-pub fn is_retryable(status: Option<u16>) -> bool {
-    match status {
-        None => true,
-        Some(s) => s == 429 || (500..600).contains(&s),
+/// The VM metadata service's two answer formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetadataFormat {
+    /// `GET …/computeMetadata/v1/instance/service-accounts/default/token`
+    /// with `Metadata-Flavor: Google` ([`gce_request`]).
+    Gce,
+    /// `GET …/latest/meta-data/iam/security-credentials/default/`
+    /// ([`ec2_request`]).
+    Ec2,
+}
+
+impl MetadataFormat {
+    /// `gce` or `ec2`.
+    ///
+    /// # Errors
+    /// [`Error::OptionInvalid`] for anything else, quoting it (cut short).
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "gce" => Ok(MetadataFormat::Gce),
+            "ec2" => Ok(MetadataFormat::Ec2),
+            other => Err(Error::OptionInvalid(format!(
+                "flavor must be 'gce' or 'ec2', not '{}'",
+                crate::text::one_line(other, 20)
+            ))),
+        }
     }
 }
 
-/// How long to wait before retry number `attempt` (1 for the first retry),
-/// in milliseconds: `Retry-After` (seconds) when the server sent one, else
-/// exponential backoff from `base_ms` with full jitter (`jitter` in 0..1),
-/// capped at `max_ms`.
-#[must_use]
-pub fn retry_delay_ms(
-    attempt: u32,
-    retry_after: Option<&str>,
-    base_ms: u64,
-    max_ms: u64,
-    jitter: f64,
-) -> u64 {
-    if let Some(seconds) = retry_after.and_then(|v| v.trim().parse::<u64>().ok()) {
-        return seconds.saturating_mul(1000).min(max_ms);
-    }
-    let exp = base_ms
-        .saturating_mul(1u64 << attempt.saturating_sub(1).min(20))
-        .min(max_ms);
-    let jitter = if jitter.is_finite() {
-        jitter.clamp(0.0, 1.0)
-    } else {
-        1.0
-    };
-    // Full jitter, but never less than half the step.
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let jittered = (exp as f64 * (0.5 + jitter / 2.0)) as u64;
-    jittered
+/// One way to get a token: whom to ask, where, and how to read the
+/// answer. Each flow builds its own request ([`Flow::request`]) and parses
+/// its own answer ([`Flow::parse_answer`]); callers pass what the user
+/// gave to [`Flow::from_spec`].
+///
+/// ```
+/// use iamjwt::token::{Flow, FlowSpec};
+///
+/// let spec = FlowSpec { flow: "metadata".into(), flavor: Some("ec2".into()), ..FlowSpec::default() };
+/// let flow = Flow::from_spec(&spec)?;
+/// assert_eq!(flow.request("")?.url, "http://169.254.169.254/latest/meta-data/iam/security-credentials/default/");
+/// assert_eq!(flow.timeout_ms(), 2_000);
+/// # Ok::<(), iamjwt::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flow {
+    /// A JWT signed with an authorized key, exchanged at IAM.
+    Jwt {
+        /// The IAM token URL; [`DEFAULT_ENDPOINT`] when `None`.
+        endpoint: Option<String>,
+    },
+    /// A Yandex OAuth token exchanged at IAM.
+    OAuth {
+        /// The IAM token URL; [`DEFAULT_ENDPOINT`] when `None`.
+        endpoint: Option<String>,
+    },
+    /// The VM's metadata service.
+    Metadata {
+        /// GCE or EC2.
+        format: MetadataFormat,
+        /// The service's base URL; [`DEFAULT_METADATA_URL`] when `None`.
+        base_url: Option<String>,
+    },
+    /// IBM Cloud VPC, step 1: the instance identity token.
+    IbmInstance {
+        /// The metadata service's base URL.
+        base_url: Option<String>,
+    },
+    /// IBM Cloud VPC, step 2: the IAM token for a trusted profile.
+    IbmIam {
+        /// The metadata service's base URL.
+        base_url: Option<String>,
+        /// The trusted profile.
+        profile: IbmProfile,
+    },
 }
 
-/// When a cached token should be refreshed: once fewer than the margin of
-/// seconds are left, where the margin is the larger of 5 minutes and 10 % of
-/// the token's life (from `obtained_at` to `expires_at`).
-#[must_use]
-pub fn refresh_at(obtained_at: u64, expires_at: u64) -> u64 {
-    let life = expires_at.saturating_sub(obtained_at);
-    let margin = (life / 10).max(300);
-    expires_at.saturating_sub(margin)
+/// A flow as a caller names it: `flow` is `jwt`, `oauth`, `metadata`,
+/// `ibm-instance` or `ibm-iam`, and the other members are what the user
+/// gave, unchecked. [`Flow::from_spec`] decides what they mean.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlowSpec {
+    /// Which flow.
+    pub flow: String,
+    /// The IAM token URL (`jwt`, `oauth`).
+    pub endpoint: Option<String>,
+    /// The metadata format, `gce` or `ec2` (`metadata`; `gce` when absent).
+    pub flavor: Option<String>,
+    /// The metadata service's base URL (`metadata`, `ibm-*`).
+    pub base_url: Option<String>,
+    /// An IBM trusted profile id, a CRN (`crn:…`), or `default` (`ibm-iam`).
+    pub profile: Option<String>,
+}
+
+/// Per-attempt timeouts: IAM is across the internet, the metadata service
+/// on the VM's own link.
+const IAM_TIMEOUT_MS: u64 = 10_000;
+const METADATA_TIMEOUT_MS: u64 = 2_000;
+
+impl Flow {
+    /// The flow a caller named, with what the user gave decided: the
+    /// metadata format, the IBM profile's kind (id, CRN or the default).
+    ///
+    /// # Errors
+    /// [`Error::OptionInvalid`] for an unknown flow or metadata format, or a
+    /// member the flow does not take.
+    pub fn from_spec(spec: &FlowSpec) -> Result<Self> {
+        let FlowSpec {
+            flow,
+            endpoint,
+            flavor,
+            base_url,
+            profile,
+        } = spec;
+        let only = |allowed: &[&str]| -> Result<()> {
+            let given = [
+                ("endpoint", endpoint.is_some()),
+                ("flavor", flavor.is_some()),
+                ("base_url", base_url.is_some()),
+                ("profile", profile.is_some()),
+            ];
+            match given
+                .iter()
+                .find(|(name, on)| *on && !allowed.contains(name))
+            {
+                Some((name, _)) => Err(Error::OptionInvalid(format!(
+                    "{name} does not apply to the {} flow",
+                    crate::text::one_line(flow, 20)
+                ))),
+                None => Ok(()),
+            }
+        };
+        match flow.as_str() {
+            "jwt" | "oauth" => only(&["endpoint"])?,
+            "metadata" => only(&["flavor", "base_url"])?,
+            "ibm-instance" => only(&["base_url"])?,
+            "ibm-iam" => only(&["base_url", "profile"])?,
+            _ => {}
+        }
+        let base_url = base_url.clone();
+        Ok(match flow.as_str() {
+            "jwt" => Flow::Jwt {
+                endpoint: endpoint.clone(),
+            },
+            "oauth" => Flow::OAuth {
+                endpoint: endpoint.clone(),
+            },
+            "metadata" => Flow::Metadata {
+                format: MetadataFormat::parse(flavor.as_deref().unwrap_or("gce"))?,
+                base_url,
+            },
+            "ibm-instance" => Flow::IbmInstance { base_url },
+            "ibm-iam" => Flow::IbmIam {
+                base_url,
+                profile: IbmProfile::from_id_or_crn(profile.as_deref()),
+            },
+            other => {
+                return Err(Error::OptionInvalid(format!(
+                    "unknown token flow \"{}\"",
+                    crate::text::one_line(other, 20)
+                )))
+            }
+        })
+    }
+
+    /// The request to send. `credential` is the JWT (`Jwt`), the OAuth
+    /// token (`OAuth`) or the instance identity token (`IbmIam`); the other
+    /// flows take none.
+    ///
+    /// # Errors
+    /// As [`jwt_request`].
+    pub fn request(&self, credential: &str) -> Result<HttpRequest> {
+        match self {
+            Flow::Jwt { endpoint } => jwt_request(credential, endpoint.as_deref()),
+            Flow::OAuth { endpoint } => oauth_request(credential, endpoint.as_deref()),
+            Flow::Metadata {
+                format: MetadataFormat::Gce,
+                base_url,
+            } => Ok(gce_request(base_url.as_deref())),
+            Flow::Metadata {
+                format: MetadataFormat::Ec2,
+                base_url,
+            } => Ok(ec2_request(base_url.as_deref())),
+            Flow::IbmInstance { base_url } => Ok(ibm_instance_token_request(base_url.as_deref())),
+            Flow::IbmIam { base_url, profile } => {
+                ibm_iam_token_request(base_url.as_deref(), credential, profile)
+            }
+        }
+    }
+
+    /// Parses the answer to [`Flow::request`], received at `now`.
+    ///
+    /// # Errors
+    /// The flow's parser's errors: [`Error::IamRejected`],
+    /// [`Error::MetadataRejected`], [`Error::ResponseNotJson`],
+    /// [`Error::ResponseInvalid`].
+    pub fn parse_answer(&self, status: u16, body: &str, now: u64) -> Result<Token> {
+        match self {
+            Flow::Jwt { .. } | Flow::OAuth { .. } => parse_iam_response(status, body, now),
+            Flow::Metadata {
+                format: MetadataFormat::Gce,
+                ..
+            } => parse_gce_response(status, body, now),
+            Flow::Metadata {
+                format: MetadataFormat::Ec2,
+                ..
+            } => parse_ec2_response(status, body, now),
+            Flow::IbmInstance { .. } => parse_ibm_instance_token_response(status, body, now),
+            Flow::IbmIam { .. } => parse_ibm_iam_token_response(status, body, now),
+        }
+    }
+
+    /// The default timeout of one attempt, in milliseconds: 10 s for IAM,
+    /// 2 s for a metadata service.
+    #[must_use]
+    pub fn timeout_ms(&self) -> u64 {
+        match self {
+            Flow::Jwt { .. } | Flow::OAuth { .. } => IAM_TIMEOUT_MS,
+            _ => METADATA_TIMEOUT_MS,
+        }
+    }
 }

@@ -6,10 +6,10 @@ use alloc::string::String;
 use rsa::pss;
 use sha2::Sha256;
 
-use crate::authorized_key::AuthorizedKey;
+use super::authorized::AuthorizedKey;
+use super::der;
+use super::file::KeyFile;
 use crate::error::Result;
-use crate::key;
-use crate::key_file::KeyFile;
 use crate::ps256;
 use crate::text::find;
 
@@ -31,17 +31,17 @@ impl VerifyingKey {
     /// [`crate::Error::InputTooLarge`] past 64 KB; the `ERR_KEY_*` errors of
     /// the input's format.
     pub fn from_text(text: &str) -> Result<Self> {
-        crate::key_file::check_size(text)?;
+        super::file::check_size(text)?;
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
         if trimmed.starts_with('{') {
             return Self::from_key_file(&KeyFile::from_json_public(text)?);
         }
         let public = if find(trimmed, "PRIVATE KEY-----").is_some() {
-            key::private_key_from_pem(text, "the key")?
+            der::private_key_from_pem(text, "the key")?
                 .key
                 .to_public_key()
         } else {
-            key::public_key_from_pem(text, "the public key")?
+            der::public_key_from_pem(text, "the public key")?
         };
         Ok(VerifyingKey {
             id: None,
@@ -52,8 +52,8 @@ impl VerifyingKey {
 
     fn from_key_file(file: &KeyFile) -> Result<Self> {
         let public = match (&file.public_key, &file.private_key) {
-            (Some(public_pem), _) => key::public_key_from_pem(public_pem, "public_key")?,
-            (None, Some(private_pem)) => key::private_key_from_pem(private_pem, "private_key")?
+            (Some(public_pem), _) => der::public_key_from_pem(public_pem, "public_key")?,
+            (None, Some(private_pem)) => der::private_key_from_pem(private_pem, "private_key")?
                 .key
                 .to_public_key(),
             (None, None) => return Err(crate::Error::KeyFieldMissing("public_key")),

@@ -13,16 +13,16 @@ use rsa::{PrivateKey, PublicKey};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+use super::der::{self, DecodedPrivateKey};
+use super::file::KeyFile;
 use crate::error::{Error, Result};
-use crate::key::{self, DecodedPrivateKey};
-use crate::key_file::KeyFile;
 use crate::ps256::{self, SigningKey};
 
 /// A service-account authorized key, decoded once.
 ///
 /// # Example
 /// ```
-/// # let json = include_str!("../www/demo-key.json");
+/// # let json = include_str!("../../www/demo-key.json");
 /// use iamjwt::{AuthorizedKey, jwt::SignOptions};
 ///
 /// let key = AuthorizedKey::from_json(json)?;
@@ -58,7 +58,7 @@ impl AuthorizedKey {
     ///
     /// # Errors
     /// Every `ERR_KEY_*` error: see [`KeyFile::from_json`] and
-    /// [`key::private_key_from_pem`]; [`Error::KeyMismatch`] when
+    /// [`der::private_key_from_pem`]; [`Error::KeyMismatch`] when
     /// `public_key` belongs to another key.
     pub fn from_json(text: &str) -> Result<Self> {
         let file = KeyFile::from_json(text)?;
@@ -66,7 +66,7 @@ impl AuthorizedKey {
             .private_key
             .as_deref()
             .ok_or(Error::KeyFieldMissing("private_key"))?;
-        let DecodedPrivateKey { key, .. } = key::private_key_from_pem(pem, "private_key")?;
+        let DecodedPrivateKey { key, .. } = der::private_key_from_pem(pem, "private_key")?;
         Self::from_parts(file, key)
     }
 
@@ -80,13 +80,13 @@ impl AuthorizedKey {
     pub fn from_parts(file: KeyFile, key: PrivateKey) -> Result<Self> {
         let public = key.to_public_key();
         if let Some(public_pem) = file.public_key.as_deref() {
-            let listed = key::public_key_from_pem(public_pem, "public_key")?;
+            let listed = der::public_key_from_pem(public_pem, "public_key")?;
             if !same_public_key(&listed, &public) {
                 return Err(Error::KeyMismatch);
             }
         }
         Ok(AuthorizedKey {
-            modulus_bits: key::modulus_bits(&public),
+            modulus_bits: der::modulus_bits(&public),
             verifier: ps256::verifier(public),
             signing_key: ps256::signing_key(key),
             id: file.id,
@@ -165,7 +165,7 @@ impl AuthorizedKey {
 /// Equal modulus and exponent.
 #[must_use]
 pub fn same_public_key(a: &PublicKey, b: &PublicKey) -> bool {
-    use key::significant;
+    use super::der::significant;
     significant(&a.n().to_be_bytes()) == significant(&b.n().to_be_bytes())
         && significant(&a.e().to_be_bytes()) == significant(&b.e().to_be_bytes())
 }

@@ -9,14 +9,14 @@
 //!
 //! # Example
 //! ```
-//! # let json = include_str!("../www/demo-key.json");
-//! use iamjwt::{emulator::Emulator, jwt::SignOptions, AuthorizedKey};
+//! # let json = include_str!("../../www/demo-key.json");
+//! use iamjwt::{token::emulator::Emulator, jwt::SignOptions, AuthorizedKey};
 //!
 //! let url = "http://127.0.0.1:8080/iam/v1/tokens";
 //! let mut iam = Emulator::new(url);
 //! iam.add_key(json)?;
 //! let key = AuthorizedKey::from_json(json)?;
-//! let jwt = key.sign_jwt(&SignOptions { now: 1_790_000_000, ttl: 3600, audience: Some(url.into()) })?;
+//! let jwt = key.sign_jwt(&SignOptions { endpoint: Some(url.into()), ..SignOptions::new(1_790_000_000) })?;
 //! let body = format!(r#"{{"jwt":"{jwt}"}}"#);
 //! let answer = iam.exchange(&body, 1_790_000_010, "req-1", "t1.emulated");
 //! assert_eq!(answer.status, 200);
@@ -32,7 +32,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::jwt::{self, VerifyOptions};
-use crate::key_file::KeyFile;
+use crate::key::KeyFile;
 use crate::time::format_rfc3339;
 use crate::VerifyingKey;
 

@@ -1,0 +1,627 @@
+//! The exports the JS layer calls. Options come in as JS objects, whose
+//! members are checked here against the names each call takes; results go
+//! out as plain JS objects, written by serde (derived `Serialize` types,
+//! as JSON text that `JSON.parse` reads: serde-wasm-bindgen would need std,
+//! which the .wasm's budget does not allow, bench/levers.md). Errors are
+//! thrown as the JS layer's own `IamJwtError` (js/errors.js), made by the
+//! one `From<Error> for JsValue` below, so every binding uses `?`.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use serde::Serialize;
+use serde_json::{Map, Number, Value};
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+use super::hygiene::StackScrub;
+use crate::check::{self, Verdict};
+use crate::jwt::{self, SignOptions, VerifyOptions, MAX_SAFE_SECONDS};
+use crate::token::emulator::Emulator;
+use crate::token::{retry, Flow, FlowSpec, HttpRequest, Token};
+use crate::{AuthorizedKey, Error, VerifyingKey, ERROR_CODES};
+
+#[wasm_bindgen(raw_module = "../js/errors.js")]
+extern "C" {
+    /// `new IamJwtError(code, message)`, with `details`' members on it.
+    #[wasm_bindgen(js_name = coreError)]
+    fn core_error(code: &str, message: &str, details: JsValue) -> JsValue;
+}
+
+/// What an `ERR_IAM_REJECTED` carries besides its message.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rejection<'a> {
+    status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grpc_code: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
+}
+
+/// The one mapping of the core's errors to JS: an `IamJwtError` with the
+/// error's code and message, and for IAM's refusals its status, gRPC code
+/// and request id.
+impl From<Error> for JsValue {
+    fn from(error: Error) -> JsValue {
+        let details = match &error {
+            Error::IamRejected {
+                status,
+                grpc_code,
+                request_id,
+                ..
+            } => to_js(&Rejection {
+                status: *status,
+                grpc_code: *grpc_code,
+                request_id: request_id.as_deref(),
+            }),
+            _ => JsValue::UNDEFINED,
+        };
+        core_error(error.code(), &error.to_string(), details)
+    }
+}
+
+type JsResult<T> = core::result::Result<T, JsValue>;
+
+/// A result as a plain JS value: maps as objects, `None` as `null`.
+/// serde_json writes it and `JSON.parse` reads it, which neither fails on.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+// ---- Options coming in ----
+
+/// A call's options object, its own member names checked against the
+/// names the call takes. `undefined` and `null` members count as absent.
+struct Options {
+    call: &'static str,
+    object: JsValue,
+}
+
+impl Options {
+    fn new(call: &'static str, object: JsValue, names: &[&str]) -> crate::Result<Self> {
+        if object.is_undefined() || object.is_null() {
+            return Ok(Options { call, object });
+        }
+        if !object.is_object() || js_sys::Array::is_array(&object) {
+            return Err(Error::OptionInvalid(format!(
+                "{call}'s options must be an object"
+            )));
+        }
+        // An unknown name counts only with a value: `{ ttl: undefined }` is
+        // how JS leaves an option out.
+        let keys = js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>());
+        let unknown = keys.iter().find_map(|key| {
+            let set = js_sys::Reflect::get(&object, &key).is_ok_and(|v| !v.is_undefined());
+            let key = key.as_string().unwrap_or_default();
+            (set && !names.contains(&key.as_str())).then_some(key)
+        });
+        if let Some(unknown) = unknown {
+            return Err(Error::OptionInvalid(format!(
+                "{call} has no option \"{}\"; it takes {}",
+                crate::text::one_line(&unknown, 40),
+                names.join(", ")
+            )));
+        }
+        Ok(Options { call, object })
+    }
+
+    fn get(&self, name: &str) -> Option<JsValue> {
+        if self.object.is_undefined() || self.object.is_null() {
+            return None;
+        }
+        js_sys::Reflect::get(&self.object, &JsValue::from_str(name))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    }
+
+    fn invalid(&self, name: &str, what: &str) -> Error {
+        Error::OptionInvalid(format!("{}'s {name} must be {what}", self.call))
+    }
+
+    fn string(&self, name: &str) -> crate::Result<Option<String>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(value) => value
+                .as_string()
+                .map(Some)
+                .ok_or_else(|| self.invalid(name, "a string")),
+        }
+    }
+
+    /// `name` as whole seconds ([`seconds`]).
+    fn seconds(&self, name: &str, whole: bool) -> crate::Result<Option<u64>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(value) => match value.as_f64() {
+                Some(value) => seconds(name, value, whole).map(Some),
+                None => Err(self.invalid(name, "a number of seconds")),
+            },
+        }
+    }
+
+    /// `now`, which the JS layer always passes (it reads the clock).
+    fn now(&self) -> crate::Result<u64> {
+        self.seconds("now", false)?
+            .ok_or_else(|| self.invalid("now", "a number of seconds since the epoch"))
+    }
+}
+
+/// Whole seconds from 0 to 2^53: a fractional `now` counts whole seconds;
+/// `whole` refuses fractions.
+fn seconds(name: &str, value: f64, whole: bool) -> crate::Result<u64> {
+    let invalid = || {
+        Error::OptionInvalid(format!(
+            "{name} must be a whole number of seconds from 0 to 2^53"
+        ))
+    };
+    if !(value.is_finite() && value >= 0.0 && value <= MAX_SAFE_SECONDS as f64) {
+        return Err(invalid());
+    }
+    // In [0, 2^53] the cast is the floor, and the floor converts back exactly.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let floor = value as u64;
+    #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
+    if whole && floor as f64 != value {
+        return Err(invalid());
+    }
+    Ok(floor)
+}
+
+/// A JWT argument: a string; `undefined` and `null` are the empty string
+/// (which then fails as a malformed JWT).
+fn jwt_arg(token: &JsValue) -> crate::Result<String> {
+    if token.is_undefined() || token.is_null() {
+        return Ok(String::new());
+    }
+    token
+        .as_string()
+        .ok_or_else(|| Error::OptionInvalid("jwt must be a string".to_string()))
+}
+
+/// `signJwt`'s options. `engine` is the JS layer's (which signer runs); it
+/// is listed so that it counts as known.
+const SIGN_OPTIONS: &[&str] = &["now", "ttl", "audience", "endpoint", "engine"];
+
+fn sign_options(js: JsValue) -> crate::Result<SignOptions> {
+    let options = Options::new("signJwt", js, SIGN_OPTIONS)?;
+    Ok(SignOptions {
+        now: options.now()?,
+        ttl: options.seconds("ttl", true)?.unwrap_or(jwt::DEFAULT_TTL),
+        audience: options.string("audience")?,
+        endpoint: options.string("endpoint")?,
+    })
+}
+
+fn verify_options(js: JsValue) -> crate::Result<VerifyOptions> {
+    let options = Options::new("verifyJwt", js, &["now", "leeway", "audience"])?;
+    Ok(VerifyOptions {
+        now: options.now()?,
+        leeway: options
+            .seconds("leeway", true)?
+            .unwrap_or(jwt::DEFAULT_LEEWAY),
+        audience: options.string("audience")?,
+    })
+}
+
+// ---- Keys and JWTs ----
+
+/// A parsed authorized key held in wasm memory. Freeing it (or letting the
+/// JS wrapper be collected) drops it, which wipes its private parts.
+#[wasm_bindgen]
+pub struct KeyHandle {
+    key: AuthorizedKey,
+}
+
+/// A key's public facts.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyInfo<'a> {
+    id: &'a str,
+    service_account_id: &'a str,
+    key_algorithm: Option<&'a str>,
+    created_at: Option<&'a str>,
+    modulus_bits: u32,
+}
+
+#[wasm_bindgen]
+impl KeyHandle {
+    /// Parses an authorized key file. The text is taken by value so that
+    /// its copy in wasm memory is wiped after parsing.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: String) -> JsResult<KeyHandle> {
+        let _scrub = StackScrub;
+        let text = Zeroizing::new(text);
+        Ok(KeyHandle {
+            key: AuthorizedKey::from_json(&text)?,
+        })
+    }
+
+    /// `{id, serviceAccountId, keyAlgorithm, createdAt, modulusBits}`: no secrets.
+    pub fn info(&self) -> JsValue {
+        let key = &self.key;
+        to_js(&KeyInfo {
+            id: key.id(),
+            service_account_id: key.service_account_id(),
+            key_algorithm: key.key_algorithm(),
+            created_at: key.created_at(),
+            modulus_bits: key.modulus_bits(),
+        })
+    }
+
+    /// Signs a JWT: `{now, ttl, audience, endpoint}`.
+    #[wasm_bindgen(js_name = signJwt)]
+    pub fn sign_jwt(&self, options: JsValue) -> JsResult<String> {
+        let _scrub = StackScrub;
+        Ok(self.key.sign_jwt(&sign_options(options)?)?)
+    }
+
+    /// The JWT's signing input, for a platform signer (see `finishJwt`).
+    #[wasm_bindgen(js_name = signingInput)]
+    pub fn signing_input(&self, options: JsValue) -> JsResult<String> {
+        Ok(jwt::signing_input(&self.key, &sign_options(options)?)?)
+    }
+
+    /// The private key as PKCS#8 DER, for the native engine to import once
+    /// (node:crypto). The caller wipes the bytes after importing them.
+    #[wasm_bindgen(js_name = exportPkcs8ForNativeEngine)]
+    pub fn export_pkcs8_for_native_engine(&self) -> JsResult<js_sys::Uint8Array> {
+        let _scrub = StackScrub;
+        // Copied straight into a JS array; the wasm-side buffer wipes itself.
+        let der = self.key.to_pkcs8_der()?;
+        Ok(js_sys::Uint8Array::from(der.as_slice()))
+    }
+
+    /// The finished JWT from a platform signer's signature, which is
+    /// verified with this key's public half first (`jwt::finish_verified`).
+    #[wasm_bindgen(js_name = finishJwt)]
+    pub fn finish_jwt(&self, signing_input: String, signature: &[u8]) -> JsResult<String> {
+        Ok(jwt::finish_verified(&self.key, signing_input, signature)?)
+    }
+
+    /// Verifies a JWT against this key's public half and ids.
+    #[wasm_bindgen(js_name = verifyJwt)]
+    pub fn verify_jwt(&self, token: JsValue, options: JsValue) -> JsResult<JsValue> {
+        let token = jwt_arg(&token)?;
+        let options = verify_options(options)?;
+        let decoded = jwt::verify(&token, &VerifyingKey::from(&self.key), &options)?;
+        Ok(decoded_to_js(decoded))
+    }
+}
+
+/// Verifies a JWT with a key given as text (authorized key JSON, key
+/// description, or PEM).
+#[wasm_bindgen(js_name = verifyJwtWithText)]
+pub fn verify_jwt_with_text(token: JsValue, key: String, options: JsValue) -> JsResult<JsValue> {
+    let _scrub = StackScrub;
+    let key = Zeroizing::new(key);
+    let token = jwt_arg(&token)?;
+    let options = verify_options(options)?;
+    let key = VerifyingKey::from_text(&key)?;
+    Ok(decoded_to_js(jwt::verify(&token, &key, &options)?))
+}
+
+/// Verifies a raw PS256 signature over `message` with a public key given as
+/// text (PEM or key JSON). For test vectors; JWTs go through `verifyJwt`.
+#[wasm_bindgen(js_name = verifyPs256)]
+pub fn verify_ps256(key: &str, message: &[u8], signature: &[u8]) -> JsResult<()> {
+    let key = VerifyingKey::from_text(key)?;
+    Ok(crate::ps256::verify(key.verifier(), message, signature)?)
+}
+
+/// Decodes a JWT without verifying it: `{header, payload}`, members in the
+/// JWT's own order.
+#[wasm_bindgen(js_name = decodeJwt)]
+pub fn decode_jwt(token: JsValue) -> JsResult<JsValue> {
+    Ok(decoded_to_js(jwt::decode(&jwt_arg(&token)?)?))
+}
+
+#[derive(Serialize)]
+struct DecodedJs {
+    header: Map<String, Value>,
+    payload: Map<String, Value>,
+}
+
+/// `{header, payload}` as plain JS objects. Integers past 2^53 become JS
+/// numbers (the nearest double), as every JS JWT library gives them.
+fn decoded_to_js(decoded: jwt::Decoded) -> JsValue {
+    let jwt::Decoded {
+        mut header,
+        mut payload,
+        ..
+    } = decoded;
+    header.values_mut().for_each(as_js_number);
+    payload.values_mut().for_each(as_js_number);
+    to_js(&DecodedJs { header, payload })
+}
+
+fn as_js_number(value: &mut Value) {
+    match value {
+        Value::Number(n)
+            if n.as_f64()
+                .is_some_and(|f| f.abs() > MAX_SAFE_SECONDS as f64) =>
+        {
+            if let Some(f) = n.as_f64().and_then(Number::from_f64) {
+                *n = f;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(as_js_number),
+        Value::Object(members) => members.values_mut().for_each(as_js_number),
+        _ => {}
+    }
+}
+
+/// One check of the report.
+#[derive(Serialize)]
+struct CheckJs<'a> {
+    id: &'static str,
+    ok: bool,
+    verdict: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct ReportJs<'a> {
+    ok: bool,
+    checks: Vec<CheckJs<'a>>,
+}
+
+/// Runs the offline key check: `{ok, checks: [{id, ok, verdict, message, code?}]}`.
+/// Options: `{now}`.
+#[wasm_bindgen(js_name = checkKey)]
+pub fn check_key(text: String, options: JsValue) -> JsResult<JsValue> {
+    let _scrub = StackScrub;
+    let text = Zeroizing::new(text);
+    let now = Options::new("checkKey", options, &["now"])?.now()?;
+    let report = check::check_key(&text, now);
+    let checks = report
+        .checks
+        .iter()
+        .map(|c| CheckJs {
+            id: c.id,
+            ok: c.verdict != Verdict::Fail,
+            verdict: c.verdict.as_str(),
+            message: &c.message,
+            code: c.code,
+        })
+        .collect();
+    Ok(to_js(&ReportJs {
+        ok: report.ok(),
+        checks,
+    }))
+}
+
+/// Every error code the core can give.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    ERROR_CODES.iter().map(|c| (*c).to_string()).collect()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Defaults {
+    audience: &'static str,
+    endpoint: &'static str,
+    ttl: u64,
+    max_ttl: u64,
+    leeway: u64,
+}
+
+/// The defaults the JS layer shows: `{audience, endpoint, ttl, maxTtl, leeway}`.
+#[wasm_bindgen]
+pub fn defaults() -> JsValue {
+    to_js(&Defaults {
+        audience: jwt::DEFAULT_AUDIENCE,
+        endpoint: crate::token::DEFAULT_ENDPOINT,
+        ttl: jwt::DEFAULT_TTL,
+        max_ttl: jwt::MAX_TTL,
+        leeway: jwt::DEFAULT_LEEWAY,
+    })
+}
+
+// ---- Getting tokens: requests as values, answers parsed (sans-IO) ----
+
+/// A request's headers as an object, in the request's order.
+struct Headers<'a>(&'a [(&'static str, String)]);
+
+impl Serialize for Headers<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(name, value)| (*name, value)))
+    }
+}
+
+#[derive(Serialize)]
+struct RequestJs<'a> {
+    method: &'static str,
+    url: &'a str,
+    headers: Headers<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+}
+
+fn request_to_js(request: &HttpRequest) -> JsValue {
+    to_js(&RequestJs {
+        method: request.method,
+        url: &request.url,
+        headers: Headers(&request.headers),
+        body: request.body.as_deref(),
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenJs<'a> {
+    token: &'a str,
+    expires_at: u64,
+}
+
+/// One token flow (`jwt`, `oauth`, `metadata`, `ibm-instance`, `ibm-iam`),
+/// made from what the user gave: `{flow, endpoint, flavor, baseUrl,
+/// profile}`. The core decides what they mean.
+#[wasm_bindgen(js_name = TokenFlow)]
+pub struct TokenFlow {
+    flow: Flow,
+}
+
+#[wasm_bindgen(js_class = TokenFlow)]
+impl TokenFlow {
+    /// The flow a spec names.
+    #[wasm_bindgen(constructor)]
+    pub fn new(spec: JsValue) -> JsResult<TokenFlow> {
+        let spec = Options::new(
+            "the token flow",
+            spec,
+            &["flow", "endpoint", "flavor", "baseUrl", "profile"],
+        )?;
+        let spec = FlowSpec {
+            flow: spec.string("flow")?.unwrap_or_default(),
+            endpoint: spec.string("endpoint")?,
+            flavor: spec.string("flavor")?,
+            base_url: spec.string("baseUrl")?,
+            profile: spec.string("profile")?,
+        };
+        Ok(TokenFlow {
+            flow: Flow::from_spec(&spec)?,
+        })
+    }
+
+    /// `{method, url, headers, body?}`. `credential` is the JWT, the OAuth
+    /// token or the IBM instance token, for the flows that take one.
+    pub fn request(&self, credential: Option<String>) -> JsResult<JsValue> {
+        let credential = Zeroizing::new(credential.unwrap_or_default());
+        Ok(request_to_js(&self.flow.request(&credential)?))
+    }
+
+    /// The answer as `{token, expiresAt}` (Unix seconds).
+    #[wasm_bindgen(js_name = parseAnswer)]
+    pub fn parse_answer(&self, status: u16, body: &str, now: f64) -> JsResult<JsValue> {
+        let now = seconds("now", now, false)?;
+        let Token { token, expires_at } = self.flow.parse_answer(status, body, now)?;
+        Ok(to_js(&TokenJs {
+            token: &token,
+            expires_at,
+        }))
+    }
+
+    /// The default timeout of one attempt, in milliseconds.
+    #[wasm_bindgen(getter, js_name = timeoutMs)]
+    pub fn timeout_ms(&self) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        let ms = self.flow.timeout_ms() as f64;
+        ms
+    }
+}
+
+/// Whether a failed attempt (status, or none for a network error) may be retried.
+#[wasm_bindgen(js_name = isRetryable)]
+pub fn is_retryable(status: Option<u16>) -> bool {
+    retry::is_retryable(status)
+}
+
+/// Milliseconds to wait before retry `attempt` (see `retry::retry_delay_ms`).
+#[wasm_bindgen(js_name = retryDelayMs)]
+pub fn retry_delay_ms(
+    attempt: u32,
+    retry_after: Option<String>,
+    base_ms: f64,
+    max_ms: f64,
+    jitter: f64,
+) -> f64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let ms = retry::retry_delay_ms(
+        attempt,
+        retry_after.as_deref(),
+        base_ms.max(0.0) as u64,
+        max_ms.max(0.0) as u64,
+        jitter,
+    );
+    #[allow(clippy::cast_precision_loss)]
+    let ms = ms as f64;
+    ms
+}
+
+/// The Unix second at which a token obtained at `obtainedAt` and expiring at
+/// `expiresAt` should be refreshed.
+#[wasm_bindgen(js_name = refreshAt)]
+pub fn refresh_at(obtained_at: f64, expires_at: f64) -> f64 {
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let at = retry::refresh_at(obtained_at.max(0.0) as u64, expires_at.max(0.0) as u64) as f64;
+    at
+}
+
+// ---- The emulator ----
+
+/// The local IAM emulator's decisions (the JS side runs the HTTP server).
+#[wasm_bindgen(js_name = EmulatorCore)]
+pub struct EmulatorCore {
+    inner: Emulator,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyIds<'a> {
+    id: &'a str,
+    service_account_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct AnswerJs<'a> {
+    status: u16,
+    body: &'a str,
+}
+
+#[wasm_bindgen(js_class = EmulatorCore)]
+impl EmulatorCore {
+    /// An emulator answering at `tokenUrl`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(token_url: &str) -> EmulatorCore {
+        EmulatorCore {
+            inner: Emulator::new(token_url),
+        }
+    }
+
+    /// Registers a key's public half; returns `{id, serviceAccountId}`.
+    #[wasm_bindgen(js_name = addKey)]
+    pub fn add_key(&mut self, json: String) -> JsResult<JsValue> {
+        let _scrub = StackScrub;
+        let json = Zeroizing::new(json);
+        let (id, service_account_id) = self.inner.add_key(&json)?;
+        Ok(to_js(&KeyIds {
+            id: &id,
+            service_account_id: &service_account_id,
+        }))
+    }
+
+    /// Answers one exchange: `{status, body}`.
+    pub fn exchange(
+        &self,
+        body: &str,
+        now: f64,
+        request_id: &str,
+        new_token: &str,
+    ) -> JsResult<JsValue> {
+        let now = seconds("now", now, false)?;
+        let answer = self.inner.exchange(body, now, request_id, new_token);
+        Ok(to_js(&AnswerJs {
+            status: answer.status,
+            body: &answer.body,
+        }))
+    }
+}
+
+/// A panic traps (a `RuntimeError` in JS), as it would under std with
+/// `panic = "abort"`; the core denies `unwrap`, `expect`, `panic!` and
+/// indexing, so none is expected.
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}

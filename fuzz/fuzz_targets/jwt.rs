@@ -9,10 +9,15 @@ use std::sync::OnceLock;
 static KEYS: OnceLock<(VerifyingKey, VerifyingKey)> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(token) = std::str::from_utf8(data) else { return };
+    let Ok(token) = std::str::from_utf8(data) else {
+        return;
+    };
     let (with_ids, bare) = KEYS.get_or_init(|| {
         (
-            VerifyingKey::from_text(include_str!("../../tests/fixtures/key-2048-public-only.json")).unwrap(),
+            VerifyingKey::from_text(include_str!(
+                "../../tests/fixtures/key-2048-public-only.json"
+            ))
+            .unwrap(),
             VerifyingKey::from_text(include_str!("../../tests/fixtures/public-2048.pem")).unwrap(),
         )
     });

@@ -4,7 +4,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = iamjwt::AuthorizedKey::from_json(text);
     let _ = iamjwt::VerifyingKey::from_text(text);
     let _ = iamjwt::key::KeyFile::from_json_public(text);

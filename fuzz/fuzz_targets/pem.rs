@@ -14,7 +14,9 @@ use rsa::pkcs8::DecodePrivateKey as _;
 use rsa::traits::PublicKeyParts as _;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let ours = iamjwt::key::der::private_key_from_pem(text, "private_key");
     if let Ok(pem) = iamjwt::key::pem::decode(text, "private_key") {
         let theirs = match pem.label.as_deref() {
@@ -28,7 +30,10 @@ fuzz_target!(|data: &[u8]| {
             let bits = theirs.n().bit_width_vartime();
             if (iamjwt::key::MIN_BITS..=iamjwt::key::MAX_BITS).contains(&bits) {
                 let decoded = ours.as_ref().expect("the core refuses a key rsa took");
-                assert!(decoded.key == theirs, "the core and rsa decode different keys");
+                assert!(
+                    decoded.key == theirs,
+                    "the core and rsa decode different keys"
+                );
             }
         }
     }

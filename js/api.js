@@ -1,53 +1,95 @@
-// The public API, shared by every entry (Node ESM, Node CJS, browsers).
-// Each function passes what it was given to the wasm core, which checks the
-// options and holds all the logic, and throws IamJwtError itself. This file
-// only reads the clock, turns keys given as bytes or objects into text, and
-// picks the signer. The entries load the wasm; nothing here calls it before
-// a function is called.
+// The public API, shared by every entry (Node, Deno, Bun, Workers,
+// browsers). Each function passes what it was given to the wasm core, which
+// checks the options and holds all the logic, and throws IamJwtError
+// itself. This file only reads the clock, turns keys given as bytes or
+// objects into text, and picks the signer. The entries load the wasm;
+// nothing here calls it before a function is called.
 import * as core from '../pkg/iamjwt.js';
-import { nativeEngine } from './engine.js';
+import { nativeEngine, webCryptoEngine } from './engine.js';
 import { IamJwtError } from './errors.js';
 import { handleOf, handles } from './handles.js';
+import { ensureLoaded } from './loaded.js';
 
 export { IamJwtError };
 
-const nativeKeys = new WeakMap();
+/** Per parsed key, the key each platform signer imported (a CryptoKey's promise for WebCrypto). */
+const platformKeys = { native: new WeakMap(), webcrypto: new WeakMap() };
 
-/** The engine `signJwt` uses by default: `'native'` where the platform has one, else `'wasm'`. */
+/** The engine `signJwt` uses by default: `'native'` where the platform has one (Node, Deno, Bun), else `'wasm'`. */
 export function defaultEngine() {
   return nativeEngine() ? 'native' : 'wasm';
 }
 
-function pickEngine(engine) {
-  const wanted = engine ?? 'auto';
-  if (wanted === 'wasm') return 'wasm';
-  if (wanted === 'native' && !nativeEngine()) {
-    throw new IamJwtError('ERR_OPTION_INVALID', 'engine \'native\' is not available here; use \'wasm\' or \'auto\'');
-  }
-  if (wanted === 'native' || wanted === 'auto') return nativeEngine() ? 'native' : 'wasm';
-  throw new IamJwtError('ERR_OPTION_INVALID', "engine must be 'auto', 'native' or 'wasm'");
+/** The engine `signJwtAsync` and the token sources use by default: node:crypto, then WebCrypto, then wasm. */
+export function defaultAsyncEngine() {
+  return nativeEngine() ? 'native' : webCryptoEngine() ? 'webcrypto' : 'wasm';
 }
+
+const ENGINES = { native: nativeEngine, webcrypto: webCryptoEngine };
+
+function pickEngine(engine, async) {
+  const wanted = engine ?? 'auto';
+  if (wanted === 'auto') return async ? defaultAsyncEngine() : defaultEngine();
+  if (wanted === 'wasm') return 'wasm';
+  if (wanted === 'native' || (async && wanted === 'webcrypto')) {
+    if (!ENGINES[wanted]()) {
+      throw new IamJwtError('ERR_OPTION_INVALID', `engine '${wanted}' is not available here; use 'wasm' or 'auto'`);
+    }
+    return wanted;
+  }
+  throw new IamJwtError('ERR_OPTION_INVALID', async
+    ? "engine must be 'auto', 'native', 'webcrypto' or 'wasm'"
+    : "engine must be 'auto', 'native' or 'wasm' (WebCrypto is async: signJwtAsync)");
+}
+
+/** The platform signer's own copy of the key, imported once from the PKCS#8 the core made. */
+function platformKey(name, owner, handle) {
+  let key = platformKeys[name].get(owner);
+  if (!key) {
+    const der = handle.exportPkcs8ForNativeEngine();
+    try {
+      key = ENGINES[name]().importKey(der);
+    } catch (error) {
+      der.fill(0);
+      throw signerFailed(name, error);
+    }
+    // WebCrypto reads the bytes before its promise settles.
+    if (key instanceof Promise) key.then(() => der.fill(0), () => der.fill(0));
+    else der.fill(0);
+    platformKeys[name].set(owner, key);
+  }
+  return key;
+}
+
+const signerFailed = (name, error) =>
+  new IamJwtError('ERR_CRYPTO', `the ${name === 'native' ? 'native' : 'WebCrypto'} RSA-PSS signer failed: ${error?.message ?? error}`, { cause: error });
 
 /** Signs with the native engine: the core builds the input, the platform signs, the core verifies and finishes. */
 function signNative(owner, handle, options) {
-  let native = nativeKeys.get(owner);
-  if (!native) {
-    const der = handle.exportPkcs8ForNativeEngine();
-    try {
-      native = nativeEngine().importKey(der);
-    } finally {
-      der.fill(0);
-    }
-    nativeKeys.set(owner, native);
-  }
+  const key = platformKey('native', owner, handle);
   const input = handle.signingInput(options);
   let signature;
   try {
-    signature = nativeEngine().sign(native, new TextEncoder().encode(input));
+    signature = nativeEngine().sign(key, new TextEncoder().encode(input));
   } catch (error) {
-    throw new IamJwtError('ERR_CRYPTO', `the native RSA-PSS signer failed: ${error?.message ?? error}`, { cause: error });
+    throw signerFailed('native', error);
   }
   return handle.finishJwt(input, signature);
+}
+
+/** The same with WebCrypto, whose import and signing are async. */
+async function signWebCrypto(owner, handle, options) {
+  const input = handle.signingInput(options);
+  let signature;
+  try {
+    const key = await platformKey('webcrypto', owner, handle);
+    signature = await webCryptoEngine().sign(key, new TextEncoder().encode(input));
+  } catch (error) {
+    platformKeys.webcrypto.delete(owner);
+    throw error instanceof IamJwtError ? error : signerFailed('webcrypto', error);
+  }
+  // The key may have been freed while WebCrypto signed.
+  return handleOf(owner).finishJwt(input, signature);
 }
 
 /** A key as text: a string, bytes, or an already parsed JSON object. */
@@ -97,7 +139,8 @@ export class AuthorizedKey {
     const handle = handles.get(this);
     if (handle) {
       handles.delete(this);
-      nativeKeys.delete(this);
+      platformKeys.native.delete(this);
+      platformKeys.webcrypto.delete(this);
       handle.free();
     }
   }
@@ -114,6 +157,7 @@ export class AuthorizedKey {
 
 /** Parses an authorized key file once, for many signatures. */
 export function parseKey(json) {
+  ensureLoaded();
   return new AuthorizedKey(core.KeyHandle.fromJson(keyText(json)));
 }
 
@@ -123,11 +167,31 @@ export function parseKey(json) {
  * `'native'` or `'wasm'`. Either way the core parses the key and builds the JWT.
  */
 export function signJwt(keyOrJson, options = {}) {
+  ensureLoaded();
   const opts = withNow(options);
   const key = keyOrJson instanceof AuthorizedKey ? keyOrJson : parseKey(keyOrJson);
   try {
     const handle = handleOf(key);
-    const use = pickEngine(opts.engine);
+    const use = pickEngine(opts.engine, false);
+    return use === 'native' ? signNative(key, handle, opts) : handle.signJwt(opts);
+  } finally {
+    if (key !== keyOrJson) key.free();
+  }
+}
+
+/**
+ * The same JWT as `signJwt`, signed by the best engine the runtime has
+ * (`engine: 'auto'`): node:crypto, then WebCrypto, then wasm; or the one
+ * `engine` names (`'native'`, `'webcrypto'`, `'wasm'`).
+ */
+export async function signJwtAsync(keyOrJson, options = {}) {
+  ensureLoaded();
+  const opts = withNow(options);
+  const key = keyOrJson instanceof AuthorizedKey ? keyOrJson : parseKey(keyOrJson);
+  try {
+    const handle = handleOf(key);
+    const use = pickEngine(opts.engine, true);
+    if (use === 'webcrypto') return await signWebCrypto(key, handle, opts);
     return use === 'native' ? signNative(key, handle, opts) : handle.signJwt(opts);
   } finally {
     if (key !== keyOrJson) key.free();
@@ -136,6 +200,7 @@ export function signJwt(keyOrJson, options = {}) {
 
 /** Decodes a JWT without checking it: `{ header, payload }`, in the JWT's own member order. */
 export function decodeJwt(jwt) {
+  ensureLoaded();
   return core.decodeJwt(jwt);
 }
 
@@ -144,6 +209,7 @@ export function decodeJwt(jwt) {
  * key names them. Throws an IamJwtError when anything is wrong.
  */
 export function verifyJwt(jwt, keyOrPublicPem, options = {}) {
+  ensureLoaded();
   const opts = withNow(options);
   if (keyOrPublicPem instanceof AuthorizedKey) return handleOf(keyOrPublicPem).verifyJwt(jwt, opts);
   return core.verifyJwtWithText(jwt, keyText(keyOrPublicPem), opts);
@@ -151,11 +217,13 @@ export function verifyJwt(jwt, keyOrPublicPem, options = {}) {
 
 /** The offline key check: `{ ok, checks: [{ id, ok, verdict, message, code? }] }`. */
 export function checkKey(json, options = {}) {
+  ensureLoaded();
   return core.checkKey(keyText(json), withNow(options));
 }
 
 /** The core's defaults: `{ audience, endpoint, ttl, maxTtl, leeway }`. */
 export function defaults() {
+  ensureLoaded();
   return core.defaults();
 }
 

@@ -1,11 +1,14 @@
-// Browser entry: fetches and instantiates the .wasm next to the glue, then
-// exposes the shared API. The API calls the core only when called, so the
-// top-level await here is done before any call can happen.
-import init from '../pkg/iamjwt.js';
-import { assertPlatform } from './platform.js';
+// Browser entry (and the default): loads the .wasm beside the package at
+// import (Vite and other bundlers that follow `new URL(…, import.meta.url)`
+// ship it with the app); where that fails, `await init(wasm)` loads it from
+// its URL, a Response, its bytes or a WebAssembly.Module. Signs with
+// WebCrypto (signJwtAsync, the token sources) or wasm.
+import { init } from './init.js';
+import './webcrypto-engine.js';
 
-assertPlatform();
-await init({ module_or_path: new URL('../pkg/iamjwt_bg.wasm', import.meta.url) });
-
+export { init };
 export * from './api.js';
 export * from './tokens.js';
+
+// Tried now; a failure is kept and reported by the first call (ERR_WASM_NOT_LOADED).
+await init().catch(() => {});

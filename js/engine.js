@@ -1,13 +1,25 @@
-// The slot for a platform signer (internal: entries fill it, the API uses
-// it; it is not exported from the package). A signer only imports the
+// The slots for platform signers (internal: entries fill them, the API uses
+// them; they are not exported from the package). A signer only imports the
 // PKCS#8 the core made and signs the input the core built, RSA-PSS SHA-256
-// with a 32-byte salt: `{ name, importKey(der) → key, sign(key, bytes) → bytes }`.
-let engine = null;
+// with a 32-byte salt; the core verifies what it returns before the JWT is
+// finished.
+//   native:    { name, importKey(der) → key, sign(key, bytes) → bytes }  (sync: node:crypto)
+//   webcrypto: { name, importKey(der) → Promise<key>, sign(key, bytes) → Promise<bytes> }
+let native = null;
+let webcrypto = null;
 
 export function registerNativeEngine(signer) {
-  engine = signer;
+  native = signer;
 }
 
 export function nativeEngine() {
-  return engine;
+  return native;
+}
+
+export function registerWebCryptoEngine(signer) {
+  webcrypto = signer;
+}
+
+export function webCryptoEngine() {
+  return webcrypto;
 }

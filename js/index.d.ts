@@ -38,6 +38,7 @@ export type IamJwtErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_ABORTED'
   | 'ERR_INTERNAL'
+  | 'ERR_WASM_NOT_LOADED'
   | 'ERR_USAGE'
   | 'ERR_INPUT_READ'
   | 'ERR_PORT_IN_USE';
@@ -127,8 +128,43 @@ export interface DecodedJwt {
   payload: Record<string, unknown>;
 }
 
-/** The engine `signJwt` uses by default here: `'native'` in Node, `'wasm'` in browsers. */
+/** The engine `signJwt` uses by default here: `'native'` in Node, Deno and Bun, `'wasm'` elsewhere. */
 export function defaultEngine(): 'native' | 'wasm';
+
+/** The engine `signJwtAsync` and the token sources use by default here: node:crypto, then WebCrypto, then wasm. */
+export function defaultAsyncEngine(): 'native' | 'webcrypto' | 'wasm';
+
+export interface SignAsyncOptions extends Omit<SignOptions, 'engine'> {
+  /** `'auto'` (default): node:crypto, then WebCrypto, then wasm; or the one named. */
+  engine?: 'auto' | 'native' | 'webcrypto' | 'wasm';
+}
+
+/**
+ * The same JWT as {@link signJwt}, signed by the best engine the runtime
+ * has: node:crypto, then WebCrypto (browsers, Workers), then wasm.
+ *
+ * @example
+ * ```js
+ * const jwt = await signJwtAsync(key, { ttl: 600 });
+ * ```
+ */
+export function signJwtAsync(key: AuthorizedKey | KeyInput, options?: SignAsyncOptions): Promise<string>;
+
+/**
+ * Loads the .wasm: from its URL, a Response, its bytes or a compiled
+ * WebAssembly.Module. Node, Deno, Bun and Workers have it loaded before any
+ * call; the browser entry loads `iamjwt_bg.wasm` beside the package at
+ * import, and this loads it from anywhere else (an esbuild app's copy, say).
+ * Until it is loaded, calls throw `ERR_WASM_NOT_LOADED`.
+ *
+ * @example
+ * ```js
+ * import { init, signJwtAsync } from 'iamjwt';
+ * import wasmUrl from 'iamjwt/iamjwt_bg.wasm'; // esbuild --loader:.wasm=file
+ * await init(wasmUrl);
+ * ```
+ */
+export function init(input?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
 
 /** Decodes a JWT without checking anything. */
 export function decodeJwt(jwt: string): DecodedJwt;
@@ -201,6 +237,8 @@ export interface ExchangeOptions extends TransportOptions {
 }
 
 export interface ServiceAccountOptions extends ExchangeOptions {
+  /** Which engine signs each JWT: as {@link signJwtAsync}'s. */
+  engine?: SignAsyncOptions['engine'];
   /** The JWT's `aud`. Default: `endpoint` when given, else the public IAM URL. */
   audience?: string;
   /** The JWT's lifetime, 1 to 3600 s (default 3600); checked when the source is made. */

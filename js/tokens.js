@@ -4,8 +4,9 @@
 // and when a cached token is due; this file only sends, waits and remembers.
 import * as core from '../pkg/iamjwt.js';
 import { IamJwtError } from './errors.js';
-import { parseKey, signJwt, AuthorizedKey } from './api.js';
+import { parseKey, signJwtAsync, AuthorizedKey } from './api.js';
 import { handleOf } from './handles.js';
+import { ensureLoaded } from './loaded.js';
 
 const RETRY = Object.freeze({ attempts: 4, baseMs: 200, maxMs: 10_000, budgetMs: 30_000 });
 
@@ -92,8 +93,14 @@ async function obtain(flow, credential, options) {
   return { token: parsed.token, expiresAt: new Date(parsed.expiresAt * 1000) };
 }
 
+/** A flow the core makes from what the user gave. */
+function tokenFlow(spec) {
+  ensureLoaded();
+  return new core.TokenFlow(spec);
+}
+
 /** The IAM flows' spec: the flow and the endpoint the user gave. */
-const iamFlow = (flow, options) => new core.TokenFlow({ flow, endpoint: options?.endpoint });
+const iamFlow = (flow, options) => tokenFlow({ flow, endpoint: options?.endpoint });
 
 function oauthTokenOf(oauthToken) {
   if (typeof oauthToken !== 'string' || !oauthToken.trim()) {
@@ -155,6 +162,7 @@ export class TokenSource {
   async #refresh(obtainedAt) {
     const fresh = await this.#fetchToken();
     this.#current = fresh;
+    ensureLoaded();
     this.#refreshAt = core.refreshAt(obtainedAt, fresh.expiresAt.getTime() / 1000);
     this.#retryAfter = 0;
     return fresh;
@@ -164,16 +172,17 @@ export class TokenSource {
 /**
  * IAM tokens for a service account's authorized key. The key is parsed
  * once; each refresh signs a fresh JWT (`jwtTtl`, 1 to 3600 s, default
- * 3600) and exchanges it. The core decides the JWT's audience: `audience`,
+ * 3600) with the best engine there is (signJwtAsync; `engine` picks one)
+ * and exchanges it. The core decides the JWT's audience: `audience`,
  * else the `endpoint`, else the public IAM URL.
  */
 export function serviceAccountTokenSource(key, options = {}) {
   const parsed = key instanceof AuthorizedKey ? key : parseKey(key);
   const flow = iamFlow('jwt', options);
-  const signing = { audience: options.audience, endpoint: options.endpoint, ttl: options.jwtTtl };
+  const signing = { audience: options.audience, endpoint: options.endpoint, ttl: options.jwtTtl, engine: options.engine };
   // The core checks the options now, not at the first refresh.
   handleOf(parsed).signingInput({ ...signing, now: nowSeconds() });
-  const source = new TokenSource(() => obtain(flow, signJwt(parsed, signing), options));
+  const source = new TokenSource(async () => obtain(flow, await signJwtAsync(parsed, signing), options));
   source.key = parsed;
   return source;
 }
@@ -187,7 +196,7 @@ export function oauthTokenSource(oauthToken, options = {}) {
 
 /** IAM tokens from a VM's metadata service, GCE (default) or EC2 format. */
 export function metadataTokenSource(options = {}) {
-  const flow = new core.TokenFlow({ flow: 'metadata', flavor: options.flavor, baseUrl: options.baseUrl });
+  const flow = tokenFlow({ flow: 'metadata', flavor: options.flavor, baseUrl: options.baseUrl });
   return new TokenSource(() => obtain(flow, undefined, options));
 }
 
@@ -199,8 +208,8 @@ export function metadataTokenSource(options = {}) {
  */
 export function ibmTrustedProfileTokenSource(options = {}) {
   const profile = options.profile ?? options.profileCrn ?? options.profileId;
-  const instance = new core.TokenFlow({ flow: 'ibm-instance', baseUrl: options.baseUrl });
-  const iam = new core.TokenFlow({ flow: 'ibm-iam', baseUrl: options.baseUrl, profile });
+  const instance = tokenFlow({ flow: 'ibm-instance', baseUrl: options.baseUrl });
+  const iam = tokenFlow({ flow: 'ibm-iam', baseUrl: options.baseUrl, profile });
   return new TokenSource(async () => {
     const identity = await obtain(instance, undefined, options);
     return obtain(iam, identity.token, options);

@@ -45,6 +45,8 @@ export async function startPageServer({ port = 0, host = '127.0.0.1', log = () =
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
+        // What the page's meta CSP cannot say: no one may frame it.
+        ...(extname(file) === '.html' ? { 'content-security-policy': "frame-ancestors 'none'" } : {}),
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {

@@ -5,8 +5,11 @@ import { showLoadFailure, startPage } from './page.js';
 
 let api;
 try {
-  // Dynamic, so that an engine that cannot run the .wasm gets a message.
-  api = await import('../js/browser.mjs');
+  // Dynamic, so that an engine that cannot run the .wasm gets a message;
+  // init() reports what loading the .wasm at import met.
+  const loaded = await import('../js/browser.mjs');
+  await loaded.init();
+  api = loaded;
 } catch (error) {
   showLoadFailure(error);
 }

@@ -2,9 +2,12 @@
 // starting the page.
 import { initSync } from '../pkg/iamjwt.js';
 import wasm from '../pkg/iamjwt_bg.wasm';
+import { markLoaded } from '../js/loaded.js';
 import { assertPlatform } from '../js/platform.js';
+import '../js/webcrypto-engine.js';
 
 export function loadInline() {
   assertPlatform();
   initSync({ module: wasm });
+  markLoaded();
 }

@@ -43,7 +43,7 @@ export function startPage(api, env) {
     keyError: $('key-error'), keyInfo: $('key-info'), demoNote: $('demo-note'),
     check: $('check'), checks: $('checks'),
     ttl: $('ttl'), sign: $('sign'), jwtError: $('jwt-error'), jwtOut: $('jwt-out'), jwt: $('jwt'),
-    jwtHeader: $('jwt-header'), jwtPayload: $('jwt-payload'), jwtTimes: $('jwt-times'),
+    jwtHeader: $('jwt-header'), jwtPayload: $('jwt-payload'), jwtTimes: $('jwt-times'), jwtEngine: $('jwt-engine'),
     endpoint: $('endpoint'), exchange: $('exchange'), iamError: $('iam-error'), iamErrorText: $('iam-error-text'),
     fallback: $('fallback'), curl: $('curl-cmd'), cli: $('cli-cmd'),
     iamOut: $('iam-out'), iamToken: $('iam-token'), iamExpires: $('iam-expires'), countdown: $('countdown'),
@@ -187,16 +187,34 @@ export function startPage(api, env) {
     }
   });
 
-  function sign() {
+  /** What each engine is called on the page. */
+  const ENGINE_NAMES = { native: 'node:crypto', webcrypto: 'WebCrypto (RSA-PSS)', wasm: 'WebAssembly (rsa 0.10)' };
+
+  /** How many signings have finished (`data-signed` on the Sign button's section), for who waits on one. */
+  let signings = 0;
+  const signed = () => { signings += 1; els.sign.closest('section').dataset.signed = String(signings); };
+
+  async function sign() {
+    try {
+      return await signNow();
+    } finally {
+      signed();
+    }
+  }
+
+  async function signNow() {
     show(els.jwtError, false);
     if (!key) {
       fail(els.jwtError, els.keyError.hidden ? t('noKey') : els.keyError.textContent);
       return null;
     }
     try {
-      // The core makes the endpoint the JWT's audience, as IAM and the emulator expect.
-      const jwt = api.signJwt(key, { ttl: Number(els.ttl.value), endpoint: els.endpoint.value.trim() });
+      // The best engine the browser has (WebCrypto), through the core; the
+      // core makes the endpoint the JWT's audience, as IAM and the emulator expect.
+      const engine = api.defaultAsyncEngine();
+      const jwt = await api.signJwtAsync(key, { ttl: Number(els.ttl.value), endpoint: els.endpoint.value.trim() });
       els.jwt.value = jwt;
+      els.jwtEngine.dataset.engine = engine;
       showDecoded(jwt);
       show(els.jwtOut);
       return jwt;
@@ -213,11 +231,13 @@ export function startPage(api, env) {
     els.jwtPayload.textContent = JSON.stringify(payload, null, 2);
     const when = (s) => new Date(s * 1000).toLocaleString(lang);
     els.jwtTimes.textContent = `${t('issued')} ${when(payload.iat)}, ${t('expires')} ${when(payload.exp)}`;
+    const engine = els.jwtEngine.dataset.engine;
+    els.jwtEngine.textContent = engine ? t('signedBy', { engine: ENGINE_NAMES[engine] ?? engine }) : '';
   }
 
   els.sign.addEventListener('click', async () => {
     await settle();
-    sign();
+    await sign();
   });
 
   async function exchange(run, errorBox, { fallback }) {
@@ -242,7 +262,7 @@ export function startPage(api, env) {
     await settle();
     show(els.iamOut, false);
     stopCountdown();
-    const jwt = sign();
+    const jwt = await sign();
     if (!jwt) return;
     els.exchange.disabled = true;
     const info = await exchange(

@@ -23,6 +23,8 @@ let browser;
 let noCors;
 const pageErrors = [];
 const requests = [];
+/** Every console message of type error or warning, on any page opened (the console must stay clean). */
+const consoleProblems = [];
 
 before(async () => {
   server = await startPageServer({ extraKeys: [fixture('key-2048.json')] });
@@ -43,6 +45,7 @@ async function openPage({ width = 1100, height = 1400, url = server.pageUrl, off
   if (offline) await context.setOffline(true);
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push(`${url}: ${m.text()}`); });
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
@@ -52,8 +55,19 @@ async function openPage({ width = 1100, height = 1400, url = server.pageUrl, off
 const keyBox = (page) => page.getByRole('textbox', { name: 'Authorized key JSON' });
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 
+/** Clicks Sign JWT and waits for the signing (async: WebCrypto) to finish; the JWT shown, or ''. */
+async function signJwt(page) {
+  const count = () => page.evaluate(() => Number(document.getElementById('sign').closest('section').dataset.signed ?? 0));
+  const before = await count();
+  await button(page, 'Sign JWT').click();
+  await page.waitForFunction((n) => Number(document.getElementById('sign').closest('section').dataset.signed ?? 0) > n, before);
+  if (await page.locator('#jwt-out').isHidden()) return '';
+  return page.getByRole('textbox', { name: 'JWT', exact: true }).inputValue();
+}
+
 describe('the minting page', () => {
-  test('the demo, end to end: check, sign, get an IAM token from the emulator', async () => {
+  test('the demo, end to end: check, sign, get an IAM token from the emulator; the console stays clean', async () => {
+    const problems = consoleProblems.length;
     const { page, context } = await openPage();
     await button(page, 'Try the demo key').click();
     await page.getByText('ajedemoserviceacc000').waitFor();
@@ -63,9 +77,10 @@ describe('the minting page', () => {
     await checks.nth(8).waitFor();
     assert.equal(await checks.count(), 9);
     assert.equal(await page.locator('#checks .pass').count(), 9);
-    await button(page, 'Sign JWT').click();
-    const jwt = await page.getByRole('textbox', { name: 'JWT', exact: true }).inputValue();
+    const jwt = await signJwt(page);
     assert.ok(nodeCryptoVerifies(jwt, DEMO_PUBLIC), 'node:crypto verifies the JWT the page shows');
+    assert.equal(await page.locator('#jwt-engine').textContent(), 'Signed by WebCrypto (RSA-PSS), in this page.');
+    assert.match(await page.locator('#jwt-header').textContent(), /^\{\n  "typ": "JWT",\n  "alg": "PS256",\n  "kid"/, 'the JWT\'s own order');
     assert.match(await page.locator('#jwt-payload').textContent(), /"aud": "http:\/\/127\.0\.0\.1:\d+\/iam\/v1\/tokens"/);
     await button(page, 'Get IAM token').click();
     const token = page.getByRole('textbox', { name: 'IAM token', exact: true });
@@ -73,6 +88,7 @@ describe('the minting page', () => {
     assert.match(await token.inputValue(), /^t1\.emulated\./);
     await page.getByText(/expires in 1[12]:\d\d:\d\d/).waitFor();
     await page.screenshot({ path: `${SHOTS}/1-demo-token.png`, fullPage: true });
+    assert.deepEqual(consoleProblems.slice(problems), [], 'no console error or warning (a 404, a CSP directive a meta tag cannot carry)');
     await context.close();
   });
 
@@ -83,8 +99,7 @@ describe('the minting page', () => {
       await page.locator('#key-info').waitFor({ state: 'hidden' });
       await keyBox(page).fill(text);
       await page.locator('#info-sa').getByText('ajetestserviceacc001').waitFor();
-      await button(page, 'Sign JWT').click();
-      const jwt = await page.getByRole('textbox', { name: 'JWT', exact: true }).inputValue();
+      const jwt = await signJwt(page);
       assert.ok(nodeCryptoVerifies(jwt, KEY_PUBLIC), name);
     }
     await context.close();
@@ -101,8 +116,7 @@ describe('the minting page', () => {
       document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     }, fixture('shapes/api-keys-create.json'));
     await page.locator('#info-id').getByText('ajetestkey2048000001').waitFor();
-    await button(page, 'Sign JWT').click();
-    assert.ok(nodeCryptoVerifies(await page.getByRole('textbox', { name: 'JWT', exact: true }).inputValue(), KEY_PUBLIC));
+    assert.ok(nodeCryptoVerifies(await signJwt(page), KEY_PUBLIC));
     await context.close();
   });
 
@@ -126,7 +140,7 @@ describe('the minting page', () => {
     await page.screenshot({ path: `${SHOTS}/2-bad-key.png`, fullPage: true });
     await keyBox(page).fill(fixture('key-2048.json'));
     await page.getByLabel('Lifetime, seconds (at most 3600)').fill('5000');
-    await button(page, 'Sign JWT').click();
+    await signJwt(page);
     assert.match(await page.locator('#jwt-error').textContent(), /3600.*ERR_OPTION_INVALID/);
     assert.deepEqual(pageErrors, []);
     await context.close();
@@ -177,10 +191,7 @@ describe('the minting page', () => {
       await route.continue();
     });
     await button(page, 'Try the demo key').click();
-    await button(page, 'Sign JWT').click();
-    const jwt = page.getByRole('textbox', { name: 'JWT', exact: true });
-    await jwt.waitFor();
-    assert.ok(nodeCryptoVerifies(await jwt.inputValue(), DEMO_PUBLIC));
+    assert.ok(nodeCryptoVerifies(await signJwt(page), DEMO_PUBLIC));
     assert.ok(await page.locator('#jwt-error').isHidden());
     // And a demo key that cannot be fetched says so.
     await page.route('**/demo-key.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
@@ -192,7 +203,7 @@ describe('the minting page', () => {
   test('the page stores nothing: no cookies, no localStorage, no sessionStorage', async () => {
     const { page, context } = await openPage();
     await button(page, 'Try the demo key').click();
-    await button(page, 'Sign JWT').click();
+    await signJwt(page);
     const storage = await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
     assert.deepEqual(storage, [0, 0, '']);
     assert.deepEqual(await context.cookies(), []);
@@ -239,9 +250,9 @@ describe('the one-file build', () => {
     await button(page, 'Check key').click();
     await page.locator('#checks li').nth(8).waitFor();
     assert.equal(await page.locator('#checks .pass').count(), 9);
-    await button(page, 'Sign JWT').click();
-    const jwt = await page.getByRole('textbox', { name: 'JWT', exact: true }).inputValue();
+    const jwt = await signJwt(page);
     assert.ok(nodeCryptoVerifies(jwt, DEMO_PUBLIC));
+    assert.equal(await page.locator('#jwt-engine').textContent(), 'Signed by WebCrypto (RSA-PSS), in this page.', 'WebCrypto from file:// too');
     const fetched = requests.slice(before).filter((u) => !u.startsWith('file:') && !u.startsWith('data:'));
     assert.deepEqual(fetched, [], 'the single file fetches nothing');
     await page.screenshot({ path: `${SHOTS}/5-single-file-offline.png`, fullPage: true });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import * as jose from 'jose';
 import * as iamjwt from '../js/node.mjs';
+import { runtimeBench } from './runtimes.mjs';
 import { exportNames, sizeWithExports } from './wasm-exports.mjs';
 
 const require = createRequire(import.meta.url);
@@ -268,6 +269,8 @@ log('sizes…');
 const size = sizes();
 log('browser…');
 const web = await browser();
+log('every runtime (the packed tarball in a scratch app)…');
+const everywhere = await runtimeBench({ budgetMs: quick ? 150 : 600, log });
 
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
 const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() ? ' (with uncommitted changes)' : '';
@@ -333,6 +336,26 @@ if (web) {
   }
   out();
   out('The browser API is synchronous, so browsers sign with the wasm engine; WebCrypto is shown for reference.');
+  out();
+}
+out('## Every runtime');
+out();
+out('The packed tarball installed into a scratch app, as a user installs it; each runtime signs through each engine it has, beside jose on the same runtime (tests/runtimes/bench.mjs). Key parsed once; medians of interleaved rounds, in milliseconds. workerd\'s clock stands still during a request, so there each signer is timed from outside (requests that sign n times, less one that signs none); Firefox rounds its clock to 1 ms.');
+out();
+for (const [name, result] of Object.entries(everywhere)) {
+  out(`### ${name}`);
+  out();
+  if (result.failure) {
+    out(`Did not run: ${result.failure}`);
+    out();
+    continue;
+  }
+  const at = (bits, signer) => result.rows.find((r) => r.bits === bits && r.signer === signer)?.ms;
+  out('| signer | RSA-2048 | ×jose | RSA-4096 | ×jose |');
+  out('|---|---:|---:|---:|---:|');
+  for (const signer of [...new Set(result.rows.map((r) => r.signer))]) {
+    out(`| ${signer} | ${fmt(at(2048, signer))} | ${ratio(at(2048, signer), at(2048, 'jose'))} | ${fmt(at(4096, signer))} | ${ratio(at(4096, signer), at(4096, 'jose'))} |`);
+  }
   out();
 }
 out('## Goals');

@@ -32,12 +32,19 @@ async function attempt(request, { fetch, signal, timeoutMs }) {
   const onAbort = () => timeout.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    // Redirects are not followed: a credential goes only where it was
+    // sent. ('manual', not 'error', which workerd does not have.)
     const response = await fetch(request.url, {
-      method: request.method, headers: request.headers, body: request.body, signal: timeout.signal, redirect: 'error',
+      method: request.method, headers: request.headers, body: request.body, signal: timeout.signal, redirect: 'manual',
     });
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      const where = response.status ? `HTTP ${response.status}` : 'a redirect';
+      throw Object.assign(new IamJwtError('ERR_FETCH_FAILED', `${new URL(request.url).host} answered with ${where}; iamjwt does not follow redirects, so give the final URL`), { redirect: true });
+    }
     const body = await response.text();
     return { status: response.status, body, retryAfter: response.headers.get('retry-after') ?? undefined };
   } catch (error) {
+    if (error?.redirect) throw error;
     if (signal?.aborted) throw aborted(signal);
     const host = new URL(request.url).host;
     if (timeout.signal.aborted) {
@@ -68,7 +75,8 @@ async function send(request, options = {}) {
     try {
       result = await attempt(request, { fetch, signal: options.signal, timeoutMs });
     } catch (error) {
-      if (error.code === 'ERR_ABORTED') throw error;
+      // An abort, or a redirect: asking again would change nothing.
+      if (error.code === 'ERR_ABORTED' || error.redirect) throw error;
       failure = error;
     }
     const retryable = core.isRetryable(failure ? undefined : result.status);

@@ -3,7 +3,7 @@
 # project needs, then builds pkg/ (the wasm package). Safe to run again: each
 # step is skipped when already done.
 #
-#   bash scripts/setup.sh               # toolchain, Chromium, valgrind, npm packages, build
+#   bash scripts/setup.sh               # toolchain, browsers, valgrind, test runtimes, npm packages, build
 #   bash scripts/setup.sh --no-browser  # the same without the test tools (npm start)
 #   IAMJWT_SKIP_BUILD=1 bash scripts/setup.sh   # no build
 set -euo pipefail
@@ -25,16 +25,28 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-# 3. For the tests only: Chromium for the browser tests (playwright-core
-#    drives Debian's package) and valgrind for the constant-time gate.
-if [ "${1:-}" != "--no-browser" ]; then
-  bash scripts/apt-install.sh chromium valgrind
+# 3. For the tests only: Chromium and Firefox ESR for the browser tests
+#    (playwright-core and puppeteer-core drive Debian's packages) and
+#    valgrind for the constant-time gate.
+tests=false
+[ "${1:-}" != "--no-browser" ] && tests=true
+if $tests; then
+  bash scripts/apt-install.sh chromium firefox-esr valgrind
 fi
 
 # 4. npm packages (dev only: the package has no runtime dependencies).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# 5. For the tests only: the runtimes the one suite runs on (Node 18, 22
+#    and 24, Deno, Bun, wrangler and miniflare with workerd, Vite,
+#    puppeteer-core), from the npm registry, pinned by their own lock file.
+runtimes=tests/runtimes
+if $tests && { [ ! -d $runtimes/node_modules ] || [ $runtimes/package-lock.json -nt $runtimes/node_modules/.package-lock.json ]; }; then
+  say "installing the test runtimes (tests/runtimes: Node 18/22/24, Deno, Bun, workerd, Vite)"
+  npm ci --prefix $runtimes --no-audit --no-fund --loglevel=error
 fi
 
 [ -n "${IAMJWT_SKIP_BUILD:-}" ] || node scripts/build.mjs

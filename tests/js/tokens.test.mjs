@@ -42,10 +42,11 @@ async function fakeServer(handler) {
 const iamOk = (token = 't1.fake', seconds = 43200) => [200, { iamToken: token, expiresAt: new Date(Date.now() + seconds * 1000).toISOString() }];
 const iamError = (status, code, message) => [status, { code, message, details: [{ requestId: 'req-fake-1' }] }];
 
-async function rejects(promise, code) {
+async function rejects(promise, code, message) {
   await assert.rejects(promise, (e) => {
     assert.ok(e instanceof IamJwtError, `not an IamJwtError: ${e}`);
     assert.equal(e.code, code, e.message);
+    if (message) assert.match(e.message, message);
     return true;
   });
 }
@@ -278,6 +279,16 @@ describe('faults', () => {
     setTimeout(() => controller.abort(), 100);
     await rejects(exchangeOAuthToken('y0_x', { endpoint: silent.url, signal: controller.signal }), 'ERR_ABORTED');
     await silent.close();
+  });
+
+  test('a redirect is not followed: ERR_FETCH_FAILED naming it, in one request', async () => {
+    const target = await fakeServer(() => iamOk('t1.should-not-get-here'));
+    const iam = await fakeServer(() => [307, '', { location: `${target.url}/iam/v1/tokens` }]);
+    await rejects(exchangeJwt('a.b.c', { endpoint: iam.url, ...FAST_RETRY }), 'ERR_FETCH_FAILED', /answered with HTTP 307; iamjwt does not follow redirects/);
+    assert.equal(iam.requests.length, 1, 'not retried');
+    assert.equal(target.requests.length, 0, 'the JWT went nowhere else');
+    await iam.close();
+    await target.close();
   });
 
   test('HTML instead of JSON: a clear error', async () => {

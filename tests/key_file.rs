@@ -181,3 +181,48 @@ fn ids_must_look_like_ids() {
         assert_eq!(err.code(), "ERR_KEY_FIELD_INVALID", "{bad}");
     }
 }
+
+#[test]
+fn a_key_file_as_base64_reads_like_the_json() {
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    use base64::Engine as _;
+    let json = fixture("key-2048.json");
+    let standard = STANDARD.encode(&json);
+    let wrapped: String = standard
+        .as_bytes()
+        .chunks(76)
+        .map(|line| format!("{}\n", std::str::from_utf8(line).unwrap()))
+        .collect();
+    for (what, text) in [
+        ("one line", standard.clone()),
+        ("wrapped at 76", wrapped),
+        ("URL-safe, unpadded", URL_SAFE_NO_PAD.encode(&json)),
+        ("with a newline", format!("{standard}\n")),
+    ] {
+        let key = AuthorizedKey::from_json(&text).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!((key.id(), key.service_account_id()), (ID, SA), "{what}");
+        let verifying = VerifyingKey::from_text(&text).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(verifying.id.as_deref(), Some(ID), "{what}");
+        assert!(iamjwt::check_key(&text, NOW).ok(), "{what}");
+    }
+    // Base64 of something else is not a key, and says what the text looks like.
+    let not_json = STANDARD.encode("certainly not JSON, but long enough");
+    assert_eq!(
+        AuthorizedKey::from_json(&not_json).unwrap_err().code(),
+        "ERR_KEY_NOT_JSON"
+    );
+    // Other credentials keep their own names.
+    for (text, named) in [
+        ("y0_AgAAAAAAbcdefghijklmnopqrstuvwxyz0123456789", "OAuth token"),
+        ("t1.9euelZqNzZ2QlZmSkJKbkJSWlY2Rje3rnpWaxcfGnZvNiY6bk8eVx4_LyJ3l", "IAM token"),
+    ] {
+        let err = AuthorizedKey::from_json(text).unwrap_err();
+        assert!(err.to_string().contains(named), "{named}: {err}");
+    }
+    // A base64 key file that is a static access key is named as one.
+    let static_key = STANDARD.encode(fixture("rejects/static-access-key-yc.json"));
+    assert_eq!(
+        AuthorizedKey::from_json(&static_key).unwrap_err().code(),
+        "ERR_KEY_WRONG_KIND"
+    );
+}

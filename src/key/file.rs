@@ -7,7 +7,8 @@
 //!   `created_at`, `key_algorithm`, `public_key`, `private_key`;
 //! - the `keys.create` API answer: `{"key": {…camelCase…}, "privateKey": "…"}`;
 //! - the same fields flat in camelCase;
-//! - any of them with a UTF-8 BOM or whitespace around.
+//! - any of them with a UTF-8 BOM or whitespace around;
+//! - any of them as base64 (wrapped or not), a common form of CI secrets.
 //!
 //! Other credentials pasted by mistake (static access keys, API keys,
 //! user-account keys) are named in the error.
@@ -145,6 +146,9 @@ pub(crate) fn check_size(text: &str) -> Result<()> {
 /// with a hint of what the text looks like instead.
 pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
     check_size(text)?;
+    if let Some(json) = from_base64(text) {
+        return parse_object(&json);
+    }
     let text = text.trim_start_matches('\u{feff}').trim();
     if text.is_empty() {
         return Err(Error::KeyNotJson(
@@ -159,6 +163,24 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
         )),
         Err(e) => Err(Error::KeyNotJson(not_json_hint(text, &e))),
     }
+}
+
+/// The key file's JSON when `text` is base64 of it (standard or URL-safe,
+/// wrapped at any width or not): its decoding, which wipes itself. `None`
+/// for anything else, which is read as it is. The decoding is
+/// constant-time ([`super::pem::decode_base64`]): it is the private key.
+pub(crate) fn from_base64(text: &str) -> Option<Zeroizing<String>> {
+    let text = text.trim_start_matches('\u{feff}').trim();
+    if text.starts_with('{') || text.len() < 16 {
+        return None;
+    }
+    let body: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+    let bytes = super::pem::decode_base64(super::pem::strip_padding(&body))?;
+    let json = Zeroizing::new(String::from_utf8(bytes.to_vec()).ok()?);
+    json.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+        .then_some(json)
 }
 
 /// What the text looks like, for the not-JSON message; never quotes it.

@@ -24,14 +24,17 @@ pub struct VerifyingKey {
 
 impl VerifyingKey {
     /// Reads a verifying key from text: JSON (an authorized key file or a
-    /// public-only key description) or PEM (`PUBLIC KEY`, `RSA PUBLIC KEY`, or
-    /// a private key, whose public half is used).
+    /// public-only key description, or either as base64) or PEM (`PUBLIC
+    /// KEY`, `RSA PUBLIC KEY`, or a private key, whose public half is used).
     ///
     /// # Errors
     /// [`crate::Error::InputTooLarge`] past 64 KB; the `ERR_KEY_*` errors of
     /// the input's format.
     pub fn from_text(text: &str) -> Result<Self> {
         super::file::check_size(text)?;
+        if let Some(json) = super::file::from_base64(text) {
+            return Self::from_key_file(&KeyFile::from_json_public(&json)?);
+        }
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
         if trimmed.starts_with('{') {
             return Self::from_key_file(&KeyFile::from_json_public(text)?);

@@ -4,7 +4,7 @@
 //
 // stdout carries only the result (the JWT, the report). Failures are one
 // stderr line, `iamjwt: <CODE>: <message>`, exit 1; misuse exits 2.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 // Loaded dynamically so that an engine that cannot run the .wasm gets the
@@ -18,7 +18,7 @@ try {
 }
 const {
   checkKey, decodeJwt, signJwt, verifyJwt, IamJwtError,
-  serviceAccountTokenSource, oauthTokenSource, metadataTokenSource, ibmTrustedProfileTokenSource,
+  serviceAccountTokenSource, oauthTokenSource, metadataTokenSource, ibmTrustedProfileTokenSource, federationTokenSource,
 } = api;
 
 class CliError extends Error {
@@ -50,8 +50,9 @@ Options
   --help     help for any command
   --version  the version
 
-Keys come from --key FILE, --key - (stdin), or the IAMJWT_KEY
-environment variable holding the key JSON itself (as CI secrets do).
+Keys come from --key FILE, --key - (stdin), or the IAMJWT_KEY environment
+variable, else YC_SERVICE_ACCOUNT_KEY_FILE (as yc and Terraform have it):
+a path, the key JSON, or the JSON as base64 (as CI secrets often are).
 
 Examples
   iamjwt jwt --key key.json
@@ -63,19 +64,33 @@ Examples
 
 Usage
   iamjwt token --key FILE [--endpoint URL] [--aud URL] [--json]
+  iamjwt token --federation SA_ID --subject-token TOKEN|- [--endpoint URL] [--json]
+  iamjwt token --federation SA_ID --subject-token-file FILE [--endpoint URL] [--json]
+  iamjwt token --federation SA_ID --github-oidc [--oidc-audience AUD] [--json]
   iamjwt token --oauth TOKEN [--endpoint URL] [--json]
   iamjwt token --metadata gce|ec2 [--metadata-url URL] [--json]
   iamjwt token --ibm-profile ID_OR_CRN [--metadata-url URL] [--json]
 
 Options
   --key FILE           exchange a JWT signed with this authorized key;
-                       - reads stdin; default $IAMJWT_KEY
+                       - reads stdin; default $IAMJWT_KEY, then
+                       $YC_SERVICE_ACCOUNT_KEY_FILE
+  --federation SA_ID   workload identity federation: exchange an external
+                       OIDC token for this service account's IAM token
+  --subject-token T    the OIDC token; - reads stdin
+  --subject-token-file FILE
+                       read the OIDC token from FILE (a Kubernetes
+                       projected token, say)
+  --github-oidc        ask GitHub Actions for the job's OIDC token (the job
+                       needs permissions: id-token: write)
+  --oidc-audience AUD  that token's audience (default: GitHub's)
   --oauth TOKEN        exchange a Yandex OAuth token; - reads stdin
   --metadata FLAVOR    ask the VM's metadata service, gce or ec2 format
   --ibm-profile VALUE  an IBM Cloud trusted profile id, or a CRN (crn:…);
                        'default' for the instance's default profile
   --endpoint URL       the IAM token URL
-                       (default https://iam.api.cloud.yandex.net/iam/v1/tokens)
+                       (default https://iam.api.cloud.yandex.net/iam/v1/tokens;
+                       for --federation https://auth.yandex.cloud/oauth/token)
   --aud URL            the JWT's audience (default: --endpoint)
   --metadata-url URL   the metadata service (default http://169.254.169.254)
   --timeout SECONDS    per attempt (default 10; 2 for metadata)
@@ -86,24 +101,38 @@ Retries network errors, 429 and 5xx with backoff; never other 4xx.
 Examples
   iamjwt token --key key.json
   yc_token=$(iamjwt token --key key.json) && curl -H "Authorization: Bearer $yc_token" …
+  iamjwt token --federation ajeabc123 --github-oidc
+  iamjwt token --federation ajeabc123 --subject-token-file /var/run/secrets/tokens/yc
   iamjwt token --metadata gce --json
   iamjwt token --key key.json --endpoint http://127.0.0.1:8910/iam/v1/tokens
 `,
-  emulator: `Run a local IAM token endpoint that checks JWTs as strictly as IAM.
+  emulator: `Run a local stand-in for every token source, as strict as the real ones.
 
 Usage
-  iamjwt emulator --key FILE [--key FILE…] [--port N]
+  iamjwt emulator --key FILE [--key FILE…] [--oidc-key FILE…] [--port N]
 
 Options
-  --key FILE  register this authorized key's public key (repeatable)
-  --port N    port on 127.0.0.1 (default 8910; 0 picks a free one)
+  --key FILE       register this authorized key's public key (repeatable);
+                   the first one's service account is the VM's
+  --oidc-key FILE  an OIDC issuer's key, a public key PEM or JWKS, whose
+                   RS256 tokens federation exchanges (repeatable)
+  --port N         port on 127.0.0.1 (default 8910; 0 picks a free one)
 
-Prints the token URL, then serves until interrupted. JWTs must name that
-URL as aud (iamjwt token --endpoint does). Answers carry CORS headers.
+Serves, on one port, until interrupted:
+  POST /iam/v1/tokens   IAM's JWT exchange (aud: this URL or IAM's own)
+  GET  /computeMetadata/v1/instance/service-accounts/default/token
+  GET  /latest/meta-data/iam/security-credentials/default/
+  PUT  /instance_identity/v1/token, POST /instance_identity/v1/iam_token
+  POST /oauth/token     workload identity federation
+Prints the IAM token URL on stdout, the rest on stderr. Answers carry CORS
+headers.
 
 Examples
   iamjwt emulator --key key.json
   iamjwt token --key key.json --endpoint http://127.0.0.1:8910/iam/v1/tokens
+  iamjwt token --metadata gce --metadata-url http://127.0.0.1:8910
+  iamjwt emulator --key key.json --oidc-key issuer.jwks.json
+  iamjwt token --federation SA_ID --subject-token "$OIDC" --endpoint http://127.0.0.1:8910/oauth/token
 `,
   jwt: `Sign a PS256 JWT for the Yandex Cloud IAM token exchange.
 
@@ -178,10 +207,12 @@ const COMMON = { help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean'
 const OPTIONS = {
   token: {
     key: { type: 'string' }, oauth: { type: 'string' }, metadata: { type: 'string' }, 'ibm-profile': { type: 'string' },
+    federation: { type: 'string' }, 'subject-token': { type: 'string' }, 'subject-token-file': { type: 'string' },
+    'github-oidc': { type: 'boolean' }, 'oidc-audience': { type: 'string' },
     endpoint: { type: 'string' }, aud: { type: 'string' }, 'metadata-url': { type: 'string' },
     timeout: { type: 'string' }, json: { type: 'boolean' },
   },
-  emulator: { key: { type: 'string', multiple: true }, port: { type: 'string' } },
+  emulator: { key: { type: 'string', multiple: true }, 'oidc-key': { type: 'string', multiple: true }, port: { type: 'string' } },
   jwt: { key: { type: 'string' }, ttl: { type: 'string' }, aud: { type: 'string' }, now: { type: 'string' } },
   check: { key: { type: 'string' }, json: { type: 'boolean' } },
   decode: {},
@@ -202,12 +233,27 @@ function readStdin(what) {
 
 function readKey(values, command) {
   const file = values.key;
-  if (file === undefined) {
-    const env = process.env.IAMJWT_KEY;
-    if (env !== undefined && env.trim() !== '') return env;
-    throw usage('no key: give --key FILE, --key - for stdin, or set IAMJWT_KEY', command);
+  if (file !== undefined) return readFile(file, file === '-' ? 'the key' : 'the key file');
+  for (const name of ['IAMJWT_KEY', 'YC_SERVICE_ACCOUNT_KEY_FILE']) {
+    const value = process.env[name];
+    if (value !== undefined && value.trim() !== '') return keyFromEnvironment(name, value);
   }
-  return readFile(file, file === '-' ? 'the key' : 'the key file');
+  throw usage('no key: give --key FILE, --key - for stdin, or set IAMJWT_KEY (or YC_SERVICE_ACCOUNT_KEY_FILE)', command);
+}
+
+/**
+ * A key variable's key: the JSON itself, a path to it, or the JSON as
+ * base64. A path is what names a file; anything else goes to the core as
+ * it is, which reads base64 and says what other text is.
+ */
+function keyFromEnvironment(name, value) {
+  const text = value.trim();
+  if (text.startsWith('{')) return value;
+  let isFile = false;
+  try {
+    isFile = statSync(text).isFile();
+  } catch { /* not a path */ }
+  return isFile ? readFile(text, `the key file ${name} names`) : value;
 }
 
 function readToken(positional) {
@@ -232,14 +278,31 @@ function readFile(file, what) {
 }
 
 function tokenSource(values, command) {
-  const sources = ['key', 'oauth', 'metadata', 'ibm-profile'].filter((name) => values[name] !== undefined);
+  const sources = ['key', 'federation', 'oauth', 'metadata', 'ibm-profile'].filter((name) => values[name] !== undefined);
   if (sources.length > 1) throw usage(`give only one of --${sources.join(', --')}`, command);
   const timeout = integer(values.timeout, 'timeout', command);
   const transport = timeout === undefined ? {} : { timeoutMs: timeout * 1000 };
   const metadataOnly = (name) => {
     if (values[name] !== undefined) throw usage(`--${name} does not apply to ${sources[0] ? `--${sources[0]}` : 'this source'}`, command);
   };
+  const federationOnly = ['subject-token', 'subject-token-file', 'github-oidc', 'oidc-audience'];
+  if (sources[0] !== 'federation') federationOnly.forEach(metadataOnly);
   switch (sources[0]) {
+    case 'federation': {
+      metadataOnly('aud'); metadataOnly('metadata-url');
+      const given = ['subject-token', 'subject-token-file', 'github-oidc'].filter((name) => values[name] !== undefined);
+      if (given.length !== 1) throw usage('--federation takes one of --subject-token, --subject-token-file or --github-oidc', command);
+      if (values['oidc-audience'] !== undefined && !values['github-oidc']) throw usage('--oidc-audience goes with --github-oidc', command);
+      const subject = values['subject-token'] === '-' ? readStdin('the subject token').trim() : values['subject-token'];
+      return federationTokenSource({
+        serviceAccountId: values.federation,
+        ...(subject !== undefined ? { subjectToken: subject } : {}),
+        ...(values['subject-token-file'] !== undefined ? { subjectTokenFile: values['subject-token-file'] } : {}),
+        ...(values['github-oidc'] ? { github: { audience: values['oidc-audience'] } } : {}),
+        endpoint: values.endpoint,
+        ...transport,
+      });
+    }
     case 'oauth': {
       metadataOnly('aud'); metadataOnly('metadata-url');
       const token = values.oauth === '-' ? readStdin('the OAuth token') : values.oauth;
@@ -268,17 +331,20 @@ const commands = {
     const files = values.key ?? [];
     if (files.length === 0) throw usage('give at least one --key FILE to register', command);
     const keys = files.map((file) => readFile(file, 'the key file'));
+    const oidcKeys = (values['oidc-key'] ?? []).map((file) => readFile(file, 'the OIDC issuer key file'));
     const port = integer(values.port, 'port', command) ?? 8910;
     const { startEmulator } = await import('./emulator.mjs');
     let emulator;
     try {
-      emulator = await startEmulator({ keys, port, log: (line) => process.stderr.write(`${line}\n`) });
+      emulator = await startEmulator({ keys, oidcKeys, port, log: (line) => process.stderr.write(`${line}\n`) });
     } catch (e) {
       if (e.code === 'EADDRINUSE') throw new CliError('ERR_PORT_IN_USE', `port ${port} is in use; pick another with --port`);
       throw e;
     }
     process.stdout.write(`${emulator.tokenUrl}\n`);
     for (const k of emulator.keys) process.stderr.write(`registered key ${k.id} of service account ${k.serviceAccountId}\n`);
+    process.stderr.write(`VM metadata (GCE, EC2, IBM) for ${emulator.keys[0].serviceAccountId}: ${emulator.metadataUrl}\n`);
+    process.stderr.write(`federation: ${emulator.federationUrl}${oidcKeys.length ? '' : ' (give --oidc-key FILE to take subject tokens)'}\n`);
     process.stderr.write('serving on 127.0.0.1; Ctrl-C stops\n');
     await new Promise((resolve) => {
       process.once('SIGINT', resolve);

@@ -23,3 +23,16 @@ export function registerWebCryptoEngine(signer) {
 export function webCryptoEngine() {
   return webcrypto;
 }
+
+// A text-file reader, where there is a file system (the Node entry: Node,
+// Deno, Bun): `readTextFile(path) → Promise<string>`. For a federation
+// source's subject token file, re-read on every refresh.
+let fileReader = null;
+
+export function registerFileReader(read) {
+  fileReader = read;
+}
+
+export function fileReaderOf() {
+  return fileReader;
+}

@@ -8,11 +8,11 @@ import { CORE_ERROR_CODES } from '../pkg/error-codes.js';
 
 export { CORE_ERROR_CODES };
 
-/** Codes of the JS layer: a freed key, network failures, an engine that cannot run the .wasm, and a .wasm not loaded yet. */
-export const JS_ERROR_CODES = Object.freeze(['ERR_KEY_FREED', 'ERR_FETCH_FAILED', 'ERR_TIMEOUT', 'ERR_ABORTED', 'ERR_UNSUPPORTED_PLATFORM', 'ERR_WASM_NOT_LOADED']);
+/** Codes of the JS layer: a freed key, network failures, an engine that cannot run the .wasm, a .wasm not loaded yet, a file that cannot be read. */
+export const JS_ERROR_CODES = Object.freeze(['ERR_KEY_FREED', 'ERR_FETCH_FAILED', 'ERR_TIMEOUT', 'ERR_ABORTED', 'ERR_UNSUPPORTED_PLATFORM', 'ERR_WASM_NOT_LOADED', 'ERR_INPUT_READ']);
 
-/** Codes only the command line prints: misuse, an unreadable input, a port in use. */
-export const CLI_ERROR_CODES = Object.freeze(['ERR_USAGE', 'ERR_INPUT_READ', 'ERR_PORT_IN_USE']);
+/** Codes only the command line prints: misuse, a port in use. */
+export const CLI_ERROR_CODES = Object.freeze(['ERR_USAGE', 'ERR_PORT_IN_USE']);
 
 /** Every code an IamJwtError can carry, and the CLI can print. */
 export const ERROR_CODES = Object.freeze([...CORE_ERROR_CODES, ...JS_ERROR_CODES, ...CLI_ERROR_CODES]);

@@ -30,6 +30,7 @@ export type IamJwtErrorCode =
   | 'ERR_RESPONSE_NOT_JSON'
   | 'ERR_RESPONSE_INVALID'
   | 'ERR_METADATA_REJECTED'
+  | 'ERR_OIDC_UNAVAILABLE'
   | 'ERR_RNG'
   | 'ERR_CRYPTO'
   | 'ERR_KEY_FREED'
@@ -53,6 +54,8 @@ export class IamJwtError extends Error {
   readonly grpcCode?: number;
   /** ERR_IAM_REJECTED: IAM's request id, for support. */
   readonly requestId?: string;
+  /** ERR_IAM_REJECTED from federation's token exchange: OAuth's error code (`invalid_grant`, …). */
+  readonly oauthError?: string;
 }
 
 /** Every error code: the core's (from its one table), the JS layer's and the command line's. */
@@ -276,6 +279,31 @@ export function metadataTokenSource(options?: TransportOptions & { flavor?: 'gce
 export function ibmTrustedProfileTokenSource(
   options?: TransportOptions & { profile?: string; profileId?: string; profileCrn?: string; baseUrl?: string },
 ): TokenSource;
+
+export interface FederationOptions extends TransportOptions {
+  /** The service account whose IAM token is asked for. */
+  serviceAccountId: string;
+  /** The external OIDC token. */
+  subjectToken?: string;
+  /** A file holding it, read again on every refresh (a Kubernetes projected token); Node, Deno and Bun. */
+  subjectTokenFile?: string;
+  /** GitHub Actions: the job's OIDC token, with this audience (the job needs `permissions: id-token: write`). */
+  github?: { audience?: string };
+  /** The token exchange's URL. Default `https://auth.yandex.cloud/oauth/token`. */
+  endpoint?: string;
+}
+
+/**
+ * IAM tokens of a service account for an external OIDC token: workload
+ * identity federation (RFC 8693), with one of `subjectToken`,
+ * `subjectTokenFile` or `github`.
+ *
+ * @example
+ * ```js
+ * const iam = federationTokenSource({ serviceAccountId: 'aje…', github: { audience: 'https://github.com/org' } });
+ * ```
+ */
+export function federationTokenSource(options: FederationOptions): TokenSource;
 
 /** One exchange of a JWT for an IAM token. */
 export function exchangeJwt(jwt: string, options?: ExchangeOptions): Promise<TokenInfo>;

@@ -3,6 +3,7 @@
 // parses every answer, decides what may be retried and how long to wait,
 // and when a cached token is due; this file only sends, waits and remembers.
 import * as core from '../pkg/iamjwt.js';
+import { fileReaderOf } from './engine.js';
 import { IamJwtError } from './errors.js';
 import { parseKey, signJwtAsync, AuthorizedKey } from './api.js';
 import { handleOf } from './handles.js';
@@ -222,4 +223,54 @@ export function ibmTrustedProfileTokenSource(options = {}) {
     const identity = await obtain(instance, undefined, options);
     return obtain(iam, identity.token, options);
   });
+}
+
+/** A subject token file's text, read now: Kubernetes rotates projected tokens, so every refresh reads it again. */
+async function readSubjectFile(path) {
+  const read = fileReaderOf();
+  if (!read) throw new IamJwtError('ERR_INPUT_READ', 'reading subjectTokenFile needs a file system (Node, Deno or Bun); pass subjectToken instead');
+  let text;
+  try {
+    text = await read(path);
+  } catch (error) {
+    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' }[error?.code] ?? error?.code ?? error?.message;
+    throw new IamJwtError('ERR_INPUT_READ', `cannot read the subject token file ${String(path).slice(0, 200)}: ${why}`, { cause: error });
+  }
+  if (!text.trim()) throw new IamJwtError('ERR_OPTION_INVALID', `the subject token file ${String(path).slice(0, 200)} is empty`);
+  return text;
+}
+
+/**
+ * IAM tokens of a service account for an external OIDC token (workload
+ * identity federation, RFC 8693), from one of: `subjectToken` (a string),
+ * `subjectTokenFile` (read again on every refresh, as Kubernetes rotates
+ * projected tokens), or `github: { audience }` (the GitHub Actions job's
+ * OIDC token, asked for with its ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN).
+ */
+export function federationTokenSource(options = {}) {
+  const { subjectToken, subjectTokenFile, github } = options;
+  const sources = [subjectToken, subjectTokenFile, github].filter((v) => v !== undefined).length;
+  if (sources !== 1) {
+    throw new IamJwtError('ERR_OPTION_INVALID', 'federationTokenSource takes one of subjectToken, subjectTokenFile or github');
+  }
+  const flow = tokenFlow({ flow: 'federation', serviceAccountId: options.serviceAccountId, endpoint: options.endpoint });
+  let subject;
+  if (subjectToken !== undefined) {
+    if (typeof subjectToken !== 'string' || !subjectToken.trim()) {
+      throw new IamJwtError('ERR_OPTION_INVALID', 'subjectToken must be the OIDC token, a non-empty string');
+    }
+    subject = async () => subjectToken;
+  } else if (subjectTokenFile !== undefined) {
+    if (typeof subjectTokenFile !== 'string' || !subjectTokenFile) {
+      throw new IamJwtError('ERR_OPTION_INVALID', 'subjectTokenFile must be a path');
+    }
+    subject = () => readSubjectFile(subjectTokenFile);
+  } else {
+    const env = globalThis.process?.env ?? {};
+    const oidc = tokenFlow({
+      flow: 'github-oidc', audience: github?.audience, requestUrl: env.ACTIONS_ID_TOKEN_REQUEST_URL, githubActions: env.GITHUB_ACTIONS,
+    });
+    subject = async () => (await obtain(oidc, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, options)).token;
+  }
+  return new TokenSource(async () => obtain(flow, await subject(), options));
 }

@@ -1,11 +1,12 @@
 // The page's server for `npm start` and the browser tests: serves www/ (the
-// page), js/ and pkg/ (the package it imports) from 127.0.0.1, and the IAM
-// emulator at /iam/v1/tokens with the demo key registered, so the demo works
-// end to end. /www/config.json points the page's demo at that emulator.
+// page), js/ and pkg/ (the package it imports) from 127.0.0.1, and on every
+// other path the emulator (IAM at /iam/v1/tokens, the VM metadata services,
+// federation at /oauth/token) with the demo key registered, so the demo
+// works end to end. /www/config.json points the page's demo at that emulator.
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emulatorHandler, listenLocal, TOKEN_PATH } from '../js/emulator.mjs';
+import { emulatorHandler, listenLocal, PATHS, TOKEN_PATH } from '../js/emulator.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SERVED = ['/www/', '/js/', '/pkg/'];
@@ -30,9 +31,10 @@ export async function startPageServer({ port = 0, host = '127.0.0.1', log = () =
 
   server.on('request', async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, url).pathname));
-    if (path === TOKEN_PATH) return emulator.handle(req, res);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return res.writeHead(405).end();
     if (path === '/' || path === '/www') return res.writeHead(302, { location: '/www/' }).end();
+    // The page's files, or else the emulator, which answers its own paths and refuses the rest.
+    if (!SERVED.some((p) => path.startsWith(p))) return emulator.handle(req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return res.writeHead(405).end();
     if (path === '/www/config.json') {
       return res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(config);
     }
@@ -54,5 +56,5 @@ export async function startPageServer({ port = 0, host = '127.0.0.1', log = () =
     }
   });
 
-  return { url, pageUrl: `${url}/www/`, tokenUrl, close };
+  return { url, pageUrl: `${url}/www/`, tokenUrl, federationUrl: `${url}${PATHS.federation}`, metadataUrl: url, close };
 }

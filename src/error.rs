@@ -62,12 +62,16 @@ pub enum Error {
     /// A claim or header field is missing, of the wrong type, or does not
     /// match (`iat` in the future, `kid`, `iss`, `aud`).
     JwtClaimInvalid(String),
-    /// IAM refused the exchange: an HTTP error status with IAM's error JSON.
+    /// IAM refused the exchange: an HTTP error status with IAM's error JSON
+    /// (or, from the token exchange of workload identity federation,
+    /// OAuth's `{error, error_description}`).
     IamRejected {
         /// The HTTP status.
         status: u16,
         /// The gRPC status code IAM gave (16 is UNAUTHENTICATED).
         grpc_code: Option<i64>,
+        /// OAuth's error code (`invalid_grant`, …), from the token exchange.
+        oauth_error: Option<String>,
         /// IAM's message.
         message: String,
         /// IAM's request id, for support.
@@ -80,6 +84,9 @@ pub enum Error {
     ResponseInvalid(String),
     /// A VM metadata service refused (an HTTP error, or EC2's `Code` not `Success`).
     MetadataRejected(String),
+    /// A CI's OIDC token cannot be had here (GitHub Actions: not in
+    /// Actions, or the job lacks `permissions: id-token: write`).
+    OidcUnavailable(String),
     /// The random number generator failed.
     Rng,
     /// The RSA operation failed for a reason that is not the input's fault.
@@ -135,6 +142,7 @@ codes! {
     ResponseNotJson => "ERR_RESPONSE_NOT_JSON",
     ResponseInvalid => "ERR_RESPONSE_INVALID",
     MetadataRejected => "ERR_METADATA_REJECTED",
+    OidcUnavailable => "ERR_OIDC_UNAVAILABLE",
     Rng => "ERR_RNG",
     Crypto => "ERR_CRYPTO",
     Internal => "ERR_INTERNAL",
@@ -198,6 +206,7 @@ impl fmt::Display for Error {
             Error::IamRejected {
                 status,
                 grpc_code,
+                oauth_error,
                 message,
                 request_id,
             } => {
@@ -205,15 +214,19 @@ impl fmt::Display for Error {
                 if let Some(code) = grpc_code {
                     write!(f, " {} ({code})", grpc_code_name(*code))?;
                 }
+                if let Some(error) = oauth_error {
+                    write!(f, " {error}")?;
+                }
                 write!(f, ": {}", message.trim_end_matches('.'))?;
                 if let Some(id) = request_id {
                     write!(f, ". requestId={id}")?;
                 }
                 Ok(())
             }
-            Error::ResponseNotJson(why) | Error::ResponseInvalid(why) | Error::MetadataRejected(why) => {
-                f.write_str(why)
-            }
+            Error::ResponseNotJson(why)
+            | Error::ResponseInvalid(why)
+            | Error::MetadataRejected(why)
+            | Error::OidcUnavailable(why) => f.write_str(why),
             Error::Rng => f.write_str("the system random number generator failed"),
             Error::Crypto => f.write_str("the RSA operation failed its check, so nothing was signed"),
             Error::Internal(what) => write!(f, "internal error in the iamjwt core: {what}"),

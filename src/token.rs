@@ -33,3 +33,7 @@ pub use flow::{
     IbmProfile, MetadataFormat, Token, DEFAULT_ENDPOINT, DEFAULT_METADATA_URL, IBM_API_VERSION,
     MAX_RESPONSE_LEN, MAX_TOKEN_LIFE,
 };
+pub use flow::{
+    federation_request, github_oidc_request, parse_federation_response, parse_github_oidc_response,
+    DEFAULT_FEDERATION_ENDPOINT,
+};

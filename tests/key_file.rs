@@ -213,8 +213,14 @@ fn a_key_file_as_base64_reads_like_the_json() {
     );
     // Other credentials keep their own names.
     for (text, named) in [
-        ("y0_AgAAAAAAbcdefghijklmnopqrstuvwxyz0123456789", "OAuth token"),
-        ("t1.9euelZqNzZ2QlZmSkJKbkJSWlY2Rje3rnpWaxcfGnZvNiY6bk8eVx4_LyJ3l", "IAM token"),
+        (
+            "y0_AgAAAAAAbcdefghijklmnopqrstuvwxyz0123456789",
+            "OAuth token",
+        ),
+        (
+            "t1.9euelZqNzZ2QlZmSkJKbkJSWlY2Rje3rnpWaxcfGnZvNiY6bk8eVx4_LyJ3l",
+            "IAM token",
+        ),
     ] {
         let err = AuthorizedKey::from_json(text).unwrap_err();
         assert!(err.to_string().contains(named), "{named}: {err}");

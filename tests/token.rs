@@ -247,8 +247,20 @@ fn the_emulator_accepts_only_what_iam_accepts() {
         assert!(e.to_string().ends_with("requestId=req-2"), "{e}");
         (answer.status, e.to_string())
     };
+    // IAM's own audience, which every SDK names, is taken too; another is not.
+    let production = iam.exchange(
+        &sign(NOW, 3600, iamjwt::jwt::DEFAULT_AUDIENCE),
+        NOW,
+        "r",
+        "t1.p",
+    );
+    assert_eq!(production.status, 200, "{}", production.body);
     assert_eq!(
-        reject(&sign(NOW, 3600, iamjwt::jwt::DEFAULT_AUDIENCE), NOW).0,
+        reject(
+            &sign(NOW, 3600, "https://elsewhere.example/iam/v1/tokens"),
+            NOW
+        )
+        .0,
         401,
         "wrong aud"
     );
@@ -486,5 +498,441 @@ fn a_flow_is_decided_from_what_the_user_gave() {
             .unwrap_err()
             .code(),
         "ERR_RESPONSE_INVALID"
+    );
+}
+
+#[test]
+fn federation_exchanges_an_oidc_token_form_encoded() {
+    use iamjwt::token::{Flow, FlowSpec};
+    let flow = Flow::from_spec(&FlowSpec {
+        flow: "federation".into(),
+        service_account_id: Some("ajeserviceacc".into()),
+        ..FlowSpec::default()
+    })
+    .unwrap();
+    let r = flow.request(" eyJhbGciOiJSUzI1NiJ9.e30.sig+/= \n").unwrap();
+    assert_eq!(
+        (r.method, r.url.as_str()),
+        ("POST", "https://auth.yandex.cloud/oauth/token")
+    );
+    assert_eq!(
+        r.headers,
+        [
+            (
+                "Content-Type",
+                "application/x-www-form-urlencoded".to_string()
+            ),
+            ("Accept", "application/json".to_string())
+        ]
+    );
+    assert_eq!(
+        r.body.as_deref(),
+        Some(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange\
+             &requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token\
+             &audience=ajeserviceacc\
+             &subject_token=eyJhbGciOiJSUzI1NiJ9.e30.sig%2B%2F%3D\
+             &subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token"
+        )
+    );
+    assert!(!format!("{r:?}").contains("eyJ"), "Debug hides the body");
+    assert_eq!(flow.timeout_ms(), 10_000);
+    let token = flow
+        .parse_answer(
+            200,
+            r#"{"access_token":"t1.fed","token_type":"Bearer","expires_in":3600}"#,
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(
+        (token.token.as_str(), token.expires_at),
+        ("t1.fed", NOW + 3600)
+    );
+    let err = flow
+        .parse_answer(
+            400,
+            r#"{"error":"invalid_grant","error_description":"the subject token has expired"}"#,
+            NOW,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "ERR_IAM_REJECTED");
+    assert_eq!(
+        err.to_string(),
+        "400 invalid_grant: the subject token has expired"
+    );
+    let iamjwt::Error::IamRejected { oauth_error, .. } = &err else {
+        panic!()
+    };
+    assert_eq!(oauth_error.as_deref(), Some("invalid_grant"));
+    for (status, body, code, message) in [
+        (
+            502,
+            "<html>bad gateway</html>",
+            "ERR_RESPONSE_NOT_JSON",
+            "the token exchange answered HTTP 502 with an HTML page",
+        ),
+        (
+            200,
+            r#"{"token_type":"Bearer","expires_in":3600}"#,
+            "ERR_RESPONSE_INVALID",
+            "the token exchange answered HTTP 200 without \"access_token\"",
+        ),
+        (
+            200,
+            r#"{"access_token":"t1.x","expires_in":"soon"}"#,
+            "ERR_RESPONSE_INVALID",
+            "its \"expires_in\" is not a whole number of seconds",
+        ),
+    ] {
+        let err = flow.parse_answer(status, body, NOW).unwrap_err();
+        assert_eq!(err.code(), code, "{body}");
+        assert!(err.to_string().contains(message), "{err}");
+    }
+    let refused = Flow::from_spec(&FlowSpec {
+        flow: "federation".into(),
+        ..FlowSpec::default()
+    })
+    .unwrap_err();
+    assert_eq!(refused.code(), "ERR_OPTION_INVALID");
+}
+
+#[test]
+fn github_actions_oidc_token_and_what_is_missing_outside_it() {
+    use iamjwt::token::{Flow, FlowSpec};
+    let spec = |github_actions: Option<&str>, request_url: Option<&str>| FlowSpec {
+        flow: "github-oidc".into(),
+        github_actions: github_actions.map(Into::into),
+        request_url: request_url.map(Into::into),
+        audience: Some("https://iam.example/aud 1".into()),
+        ..FlowSpec::default()
+    };
+    let url = "http://127.0.0.1:9/token?api-version=2.0";
+    let flow = Flow::from_spec(&spec(Some("true"), Some(url))).unwrap();
+    let r = flow.request("request-token").unwrap();
+    assert_eq!(
+        (r.method, r.url.as_str()),
+        (
+            "GET",
+            "http://127.0.0.1:9/token?api-version=2.0&audience=https%3A%2F%2Fiam.example%2Faud%201"
+        )
+    );
+    assert!(r
+        .headers
+        .contains(&("Authorization", "Bearer request-token".into())));
+    assert_eq!(r.body, None);
+    let jwt = common::forge(
+        &key_2048(),
+        r#"{"alg":"RS256"}"#,
+        &format!(r#"{{"exp":{}}}"#, NOW + 600),
+    );
+    let token = flow
+        .parse_answer(200, &format!(r#"{{"value":"{jwt}"}}"#), NOW)
+        .unwrap();
+    assert_eq!((token.token, token.expires_at), (jwt, NOW + 600));
+    // Outside Actions, and in a job without the permission: each said.
+    let outside = Flow::from_spec(&spec(None, None)).unwrap_err();
+    assert_eq!(outside.code(), "ERR_OIDC_UNAVAILABLE");
+    assert!(
+        outside
+            .to_string()
+            .contains("not running in GitHub Actions"),
+        "{outside}"
+    );
+    let no_permission = Flow::from_spec(&spec(Some("true"), None)).unwrap_err();
+    assert!(
+        no_permission
+            .to_string()
+            .contains("permissions: id-token: write"),
+        "{no_permission}"
+    );
+    let no_token = flow.request("").unwrap_err();
+    assert!(
+        no_token
+            .to_string()
+            .contains("permissions: id-token: write"),
+        "{no_token}"
+    );
+    let refused = flow.parse_answer(401, "", NOW).unwrap_err();
+    assert_eq!(refused.code(), "ERR_OIDC_UNAVAILABLE");
+    assert_eq!(
+        flow.parse_answer(200, "{}", NOW).unwrap_err().code(),
+        "ERR_RESPONSE_INVALID"
+    );
+}
+
+/// An RS256 JWT signed with a fixture key: an external OIDC token.
+fn oidc_token(pem: &str, header: &str, claims: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    use rsa::pkcs8::DecodePrivateKey as _;
+    use rsa::signature::{SignatureEncoding as _, Signer as _};
+    let key = rsa::PrivateKey::from_pkcs8_pem(pem).unwrap();
+    let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key);
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(claims)
+    );
+    let signature = signer.sign(input.as_bytes()).to_vec();
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
+}
+
+fn federation_body(audience: &str, subject: &str) -> String {
+    format!(
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&audience={audience}&subject_token={subject}&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token"
+    )
+}
+
+#[test]
+fn the_emulator_serves_the_metadata_services_for_the_first_key() {
+    use iamjwt::token::emulator::Request;
+    let mut emu = Emulator::new("http://127.0.0.1:1/iam/v1/tokens");
+    let get = |path: &'static str, flavor: Option<&'static str>| Request {
+        method: "GET",
+        path,
+        metadata_flavor: flavor,
+        ..Request::default()
+    };
+    // No key yet: nothing to serve.
+    let none = emu.answer(
+        &get(iamjwt::token::emulator::GCE_PATH, Some("Google")),
+        NOW,
+        "r",
+        "t1.m",
+    );
+    assert_eq!(none.status, 404, "{}", none.body);
+    emu.add_key(&fixture("key-2048.json")).unwrap();
+
+    let gce = emu.answer(
+        &get(iamjwt::token::emulator::GCE_PATH, Some("Google")),
+        NOW,
+        "r",
+        "t1.gce",
+    );
+    let t = token::parse_gce_response(gce.status, &gce.body, NOW).unwrap();
+    assert_eq!((t.token.as_str(), t.expires_at), ("t1.gce", NOW + 43_200));
+    let bare = emu.answer(
+        &get(iamjwt::token::emulator::GCE_PATH, None),
+        NOW,
+        "r",
+        "t1.gce",
+    );
+    assert_eq!(bare.status, 403, "GCE needs Metadata-Flavor: Google");
+
+    let ec2 = emu.answer(
+        &get(iamjwt::token::emulator::EC2_PATH, None),
+        NOW,
+        "r",
+        "t1.ec2",
+    );
+    assert_eq!(
+        token::parse_ec2_response(ec2.status, &ec2.body, NOW)
+            .unwrap()
+            .token,
+        "t1.ec2"
+    );
+
+    // IBM: the instance identity token, then the IAM token for it.
+    let instance = emu.answer(
+        &Request {
+            method: "PUT",
+            path: "/instance_identity/v1/token?version=2022-03-01",
+            metadata_flavor: Some("ibm"),
+            body: r#"{"expires_in":3600}"#,
+            ..Request::default()
+        },
+        NOW,
+        "r",
+        "abc",
+    );
+    let instance =
+        token::parse_ibm_instance_token_response(instance.status, &instance.body, NOW).unwrap();
+    let bearer = format!("Bearer {}", instance.token);
+    let iam = emu.answer(
+        &Request {
+            method: "POST",
+            path: "/instance_identity/v1/iam_token?version=2022-03-01",
+            authorization: Some(&bearer),
+            ..Request::default()
+        },
+        NOW,
+        "r",
+        "t1.ibm",
+    );
+    assert_eq!(
+        token::parse_ibm_iam_token_response(iam.status, &iam.body, NOW)
+            .unwrap()
+            .token,
+        "t1.ibm"
+    );
+    let stranger = emu.answer(
+        &Request {
+            method: "POST",
+            path: "/instance_identity/v1/iam_token",
+            authorization: Some("Bearer someone-else"),
+            ..Request::default()
+        },
+        NOW,
+        "r",
+        "t1.ibm",
+    );
+    assert_eq!(stranger.status, 401);
+    // Other paths and methods.
+    assert_eq!(
+        emu.answer(&get("/nowhere", None), NOW, "r", "t").status,
+        404
+    );
+    assert_eq!(
+        emu.answer(
+            &get(iamjwt::token::emulator::TOKEN_PATH, None),
+            NOW,
+            "r",
+            "t"
+        )
+        .status,
+        405
+    );
+}
+
+#[test]
+fn the_emulator_federates_subject_tokens_of_registered_issuers() {
+    use iamjwt::token::emulator::{Request, FEDERATION_PATH};
+    let issuer_pem = fixture("keys/other2048.pem");
+    let mut emu = Emulator::new("http://127.0.0.1:1/iam/v1/tokens");
+    emu.add_key(&fixture("key-2048.json")).unwrap();
+    let sa = "ajetestserviceacc001";
+    let claims = |iat: u64, exp: u64| {
+        format!(
+            r#"{{"iss":"https://ci.example","sub":"repo:x","aud":"yc","iat":{iat},"exp":{exp}}}"#
+        )
+    };
+    let good = oidc_token(
+        &issuer_pem,
+        r#"{"alg":"RS256","kid":"k1"}"#,
+        &claims(NOW, NOW + 600),
+    );
+    let federate = |emu: &Emulator, body: &str| {
+        let answer = emu.answer(&Request::post(FEDERATION_PATH, body), NOW, "r", "t1.fed");
+        (
+            answer.status,
+            token::parse_federation_response(answer.status, &answer.body, NOW),
+        )
+    };
+    // No issuer registered yet.
+    let (status, refused) = federate(&emu, &federation_body(sa, &good));
+    assert_eq!(status, 400);
+    assert!(refused.unwrap_err().to_string().contains("--oidc-key"));
+
+    // The issuer's key as a PEM of its public half.
+    let public = rsa::pkcs8::EncodePublicKey::to_public_key_pem(
+        &rsa::pkcs8::DecodePrivateKey::from_pkcs8_pem(&issuer_pem)
+            .map(|k: rsa::PrivateKey| k.to_public_key())
+            .unwrap(),
+        rsa::pkcs8::LineEnding::LF,
+    )
+    .unwrap();
+    assert_eq!(emu.add_issuer_keys(&public).unwrap(), 1);
+    let (status, ok) = federate(&emu, &federation_body(sa, &good));
+    assert_eq!(status, 200);
+    let ok = ok.unwrap();
+    assert_eq!((ok.token.as_str(), ok.expires_at), ("t1.fed", NOW + 43_200));
+
+    let refused = |emu: &Emulator, body: &str, error: &str, says: &str| {
+        let (status, result) = federate(emu, body);
+        let e = result.unwrap_err();
+        let iamjwt::Error::IamRejected { oauth_error, .. } = &e else {
+            panic!("{e}")
+        };
+        assert_eq!((status, oauth_error.as_deref()), (400, Some(error)), "{e}");
+        assert!(e.to_string().contains(says), "{e}");
+    };
+    let stranger = oidc_token(
+        &fixture("keys/rsa2048.pem"),
+        r#"{"alg":"RS256"}"#,
+        &claims(NOW, NOW + 600),
+    );
+    refused(
+        &emu,
+        &federation_body(sa, &stranger),
+        "invalid_grant",
+        "does not verify",
+    );
+    let expired = oidc_token(
+        &issuer_pem,
+        r#"{"alg":"RS256"}"#,
+        &claims(NOW - 7200, NOW - 3600),
+    );
+    refused(
+        &emu,
+        &federation_body(sa, &expired),
+        "invalid_grant",
+        "expired",
+    );
+    let ahead = oidc_token(
+        &issuer_pem,
+        r#"{"alg":"RS256"}"#,
+        &claims(NOW + 600, NOW + 1200),
+    );
+    refused(
+        &emu,
+        &federation_body(sa, &ahead),
+        "invalid_grant",
+        "future",
+    );
+    refused(
+        &emu,
+        &federation_body("ajesomeoneelse", &good),
+        "invalid_target",
+        "not the service account",
+    );
+    refused(
+        &emu,
+        &federation_body(sa, &good).replace("token-exchange", "jwt-bearer"),
+        "unsupported_grant_type",
+        "grant_type",
+    );
+    refused(
+        &emu,
+        &federation_body(sa, ""),
+        "invalid_request",
+        "subject_token is missing",
+    );
+    let ps256 = common::forge(&key_2048(), r#"{"alg":"PS256"}"#, &claims(NOW, NOW + 600));
+    refused(&emu, &federation_body(sa, &ps256), "invalid_grant", "RS256");
+
+    // The issuer's keys as a JWKS, picked by kid.
+    let mut by_jwks = Emulator::new("http://127.0.0.1:1/iam/v1/tokens");
+    by_jwks.add_key(&fixture("key-2048.json")).unwrap();
+    let key: rsa::PrivateKey = rsa::pkcs8::DecodePrivateKey::from_pkcs8_pem(&issuer_pem).unwrap();
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    use rsa::traits::PublicKeyParts as _;
+    let jwk = |kid: &str| {
+        format!(
+            r#"{{"kty":"RSA","kid":"{kid}","alg":"RS256","n":"{}","e":"{}"}}"#,
+            URL_SAFE_NO_PAD.encode(key.n_bytes()),
+            URL_SAFE_NO_PAD.encode(key.e_bytes())
+        )
+    };
+    let jwks = format!(r#"{{"keys":[{{"kty":"EC","crv":"P-256"}},{}]}}"#, jwk("k1"));
+    assert_eq!(by_jwks.add_issuer_keys(&jwks).unwrap(), 1);
+    assert_eq!(federate(&by_jwks, &federation_body(sa, &good)).0, 200);
+    let other_kid = oidc_token(
+        &issuer_pem,
+        r#"{"alg":"RS256","kid":"k2"}"#,
+        &claims(NOW, NOW + 600),
+    );
+    refused(
+        &by_jwks,
+        &federation_body(sa, &other_kid),
+        "invalid_grant",
+        "does not verify",
+    );
+    assert_eq!(
+        by_jwks
+            .add_issuer_keys(r#"{"keys":[{"kty":"EC"}]}"#)
+            .unwrap_err()
+            .code(),
+        "ERR_KEY_CORRUPT"
     );
 }

@@ -174,7 +174,8 @@ pub(crate) fn from_base64(text: &str) -> Option<Zeroizing<String>> {
     if text.starts_with('{') || text.len() < 16 {
         return None;
     }
-    let body: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+    let body: Zeroizing<String> =
+        Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
     let bytes = super::pem::decode_base64(super::pem::strip_padding(&body))?;
     let json = Zeroizing::new(String::from_utf8(bytes.to_vec()).ok()?);
     json.trim_start_matches('\u{feff}')

@@ -12,6 +12,8 @@
 //! | EC2 metadata | [`ec2_request`]: `GET …/security-credentials/default/` | [`parse_ec2_response`] |
 //! | IBM, step 1 | [`ibm_instance_token_request`]: `PUT …/instance_identity/v1/token` | [`parse_ibm_instance_token_response`] |
 //! | IBM, step 2 | [`ibm_iam_token_request`]: `POST …/instance_identity/v1/iam_token` | [`parse_ibm_iam_token_response`] |
+//! | Federation (RFC 8693) | [`federation_request`]: `POST https://auth.yandex.cloud/oauth/token`, form-encoded | [`parse_federation_response`] |
+//! | GitHub Actions' OIDC token | [`github_oidc_request`]: `GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=…` | [`parse_github_oidc_response`] |
 //!
 //! # Example
 //! ```
@@ -45,6 +47,8 @@ use crate::time::parse_rfc3339;
 pub const DEFAULT_ENDPOINT: &str = DEFAULT_AUDIENCE;
 /// The link-local metadata service of a VM.
 pub const DEFAULT_METADATA_URL: &str = "http://169.254.169.254";
+/// Yandex Cloud's token exchange for workload identity federation (RFC 8693).
+pub const DEFAULT_FEDERATION_ENDPOINT: &str = "https://auth.yandex.cloud/oauth/token";
 /// The IBM instance metadata API version sent with every IBM request.
 pub const IBM_API_VERSION: &str = "2022-03-01";
 /// The longest answer body parsed, in bytes.
@@ -421,6 +425,7 @@ fn iam_error(status: u16, body: &str) -> Error {
     Error::IamRejected {
         status,
         grpc_code,
+        oauth_error: None,
         message: crate::text::one_line(&message, 500),
         request_id,
     }
@@ -532,6 +537,152 @@ fn metadata_error(status: u16, body: &str) -> Error {
     })
 }
 
+/// `application/x-www-form-urlencoded` pairs: unreserved characters as
+/// they are, every other byte as `%XX`.
+fn form(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(name);
+        out.push('=');
+        percent_encode(value, &mut out);
+    }
+    out
+}
+
+fn percent_encode(value: &str, out: &mut String) {
+    use core::fmt::Write as _;
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+}
+
+/// Workload identity federation: `POST {endpoint}` (default
+/// [`DEFAULT_FEDERATION_ENDPOINT`]), form-encoded, exchanging the external
+/// OIDC token `subject_token` for an IAM token of `service_account_id`
+/// (RFC 8693 token exchange).
+pub fn federation_request(
+    subject_token: &str,
+    service_account_id: &str,
+    endpoint: Option<&str>,
+) -> HttpRequest {
+    HttpRequest {
+        method: "POST",
+        url: endpoint.unwrap_or(DEFAULT_FEDERATION_ENDPOINT).to_string(),
+        headers: vec![
+            (
+                "Content-Type",
+                "application/x-www-form-urlencoded".to_string(),
+            ),
+            ("Accept", "application/json".to_string()),
+        ],
+        body: Some(form(&[
+            (
+                "grant_type",
+                "urn:ietf:params:oauth:grant-type:token-exchange",
+            ),
+            (
+                "requested_token_type",
+                "urn:ietf:params:oauth:token-type:access_token",
+            ),
+            ("audience", service_account_id),
+            ("subject_token", subject_token.trim()),
+            (
+                "subject_token_type",
+                "urn:ietf:params:oauth:token-type:id_token",
+            ),
+        ])),
+    }
+}
+
+/// Parses the token exchange's answer: `{access_token, token_type,
+/// expires_in}`, or OAuth's `{error, error_description}`.
+///
+/// # Errors
+/// [`Error::IamRejected`] with the status and OAuth's error and
+/// description; [`Error::ResponseNotJson`]; [`Error::ResponseInvalid`].
+pub fn parse_federation_response(status: u16, body: &str, now: u64) -> Result<Token> {
+    const SERVICE: &str = "the token exchange";
+    if !(200..300).contains(&status) {
+        let map = object(status, body, SERVICE)?;
+        let error = text(&map, "error");
+        let message = text(&map, "error_description")
+            .or_else(|| text(&map, "message"))
+            .unwrap_or_else(|| "no description".to_string());
+        return Err(Error::IamRejected {
+            status,
+            grpc_code: map.get("code").and_then(Value::as_i64),
+            oauth_error: error.map(|e| crate::text::one_line(&e, 60)),
+            message: crate::text::one_line(&message, 500),
+            request_id: None,
+        });
+    }
+    let answer = Answer::new(status, body, SERVICE)?;
+    let token = answer.required("access_token", TEXT)?;
+    let expires_in = answer.required("expires_in", SECONDS)?;
+    Ok(Token {
+        token,
+        expires_at: at_most_max_life(now.saturating_add(expires_in), now),
+    })
+}
+
+/// GitHub Actions' OIDC token for this job: `GET {request_url}&audience=…`
+/// (the audience only when given) with `Authorization: Bearer
+/// {request_token}`; both come from the job's environment
+/// (`ACTIONS_ID_TOKEN_REQUEST_URL`, `ACTIONS_ID_TOKEN_REQUEST_TOKEN`).
+pub fn github_oidc_request(
+    request_url: &str,
+    request_token: &str,
+    audience: Option<&str>,
+) -> HttpRequest {
+    let mut url = request_url.to_string();
+    if let Some(audience) = audience.filter(|a| !a.trim().is_empty()) {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str("audience=");
+        percent_encode(audience.trim(), &mut url);
+    }
+    HttpRequest {
+        method: "GET",
+        url,
+        headers: vec![
+            ("Authorization", format!("Bearer {request_token}")),
+            ("Accept", "application/json".to_string()),
+        ],
+        body: None,
+    }
+}
+
+/// Parses GitHub's answer `{value}`: the OIDC token, whose own `exp` is
+/// its expiry (5 minutes when it has none readable).
+///
+/// # Errors
+/// [`Error::OidcUnavailable`] for a non-2xx status (GitHub refused the
+/// job's request token); [`Error::ResponseNotJson`];
+/// [`Error::ResponseInvalid`].
+pub fn parse_github_oidc_response(status: u16, body: &str, now: u64) -> Result<Token> {
+    const SERVICE: &str = "GitHub's OIDC token service";
+    if !(200..300).contains(&status) {
+        return Err(Error::OidcUnavailable(format!(
+            "{SERVICE} answered HTTP {status}; the job's ACTIONS_ID_TOKEN_REQUEST_TOKEN was refused"
+        )));
+    }
+    let answer = Answer::new(status, body, SERVICE)?;
+    let token = answer.required("value", TEXT)?;
+    let exp = crate::jwt::decode(&token)
+        .ok()
+        .and_then(|d| d.payload.get("exp").and_then(Value::as_u64));
+    Ok(Token {
+        token,
+        expires_at: at_most_max_life(exp.unwrap_or(now.saturating_add(300)), now),
+    })
+}
+
 /// The VM metadata service's two answer formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetadataFormat {
@@ -605,11 +756,26 @@ pub enum Flow {
         /// The trusted profile.
         profile: IbmProfile,
     },
+    /// Workload identity federation: an external OIDC token exchanged for
+    /// a service account's IAM token.
+    Federation {
+        /// The token exchange's URL; [`DEFAULT_FEDERATION_ENDPOINT`] when `None`.
+        endpoint: Option<String>,
+        /// The service account whose token is asked for.
+        service_account_id: String,
+    },
+    /// GitHub Actions' OIDC token for the running job.
+    GithubOidc {
+        /// `ACTIONS_ID_TOKEN_REQUEST_URL`.
+        request_url: String,
+        /// The token's `aud`; GitHub's default when `None`.
+        audience: Option<String>,
+    },
 }
 
 /// A flow as a caller names it: `flow` is `jwt`, `oauth`, `metadata`,
-/// `ibm-instance` or `ibm-iam`, and the other members are what the user
-/// gave, unchecked. [`Flow::from_spec`] decides what they mean.
+/// `ibm-instance`, `ibm-iam`, `federation` or `github-oidc`, and the other
+/// members are what the user gave, unchecked. [`Flow::from_spec`] decides what they mean.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FlowSpec {
     /// Which flow.
@@ -622,6 +788,14 @@ pub struct FlowSpec {
     pub base_url: Option<String>,
     /// An IBM trusted profile id, a CRN (`crn:…`), or `default` (`ibm-iam`).
     pub profile: Option<String>,
+    /// The service account to federate to (`federation`).
+    pub service_account_id: Option<String>,
+    /// The OIDC token's audience (`github-oidc`).
+    pub audience: Option<String>,
+    /// The job's `ACTIONS_ID_TOKEN_REQUEST_URL`, as its environment has it (`github-oidc`).
+    pub request_url: Option<String>,
+    /// The job's `GITHUB_ACTIONS`, as its environment has it (`github-oidc`).
+    pub github_actions: Option<String>,
 }
 
 /// Per-attempt timeouts: IAM is across the internet, the metadata service
@@ -643,6 +817,10 @@ impl Flow {
             flavor,
             base_url,
             profile,
+            service_account_id,
+            audience,
+            request_url,
+            github_actions,
         } = spec;
         let only = |allowed: &[&str]| -> Result<()> {
             let given = [
@@ -650,6 +828,10 @@ impl Flow {
                 ("flavor", flavor.is_some()),
                 ("base_url", base_url.is_some()),
                 ("profile", profile.is_some()),
+                ("service_account_id", service_account_id.is_some()),
+                ("audience", audience.is_some()),
+                ("request_url", request_url.is_some()),
+                ("github_actions", github_actions.is_some()),
             ];
             match given
                 .iter()
@@ -667,6 +849,8 @@ impl Flow {
             "metadata" => only(&["flavor", "base_url"])?,
             "ibm-instance" => only(&["base_url"])?,
             "ibm-iam" => only(&["base_url", "profile"])?,
+            "federation" => only(&["endpoint", "service_account_id"])?,
+            "github-oidc" => only(&["audience", "request_url", "github_actions"])?,
             _ => {}
         }
         let base_url = base_url.clone();
@@ -686,6 +870,24 @@ impl Flow {
                 base_url,
                 profile: IbmProfile::from_id_or_crn(profile.as_deref()),
             },
+            "federation" => Flow::Federation {
+                endpoint: endpoint.clone(),
+                service_account_id: service_account_id
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .ok_or_else(|| {
+                        Error::OptionInvalid(
+                            "federation needs the service account id to get a token for"
+                                .to_string(),
+                        )
+                    })?
+                    .to_string(),
+            },
+            "github-oidc" => Flow::GithubOidc {
+                request_url: github_request_url(github_actions.as_deref(), request_url.as_deref())?,
+                audience: audience.clone(),
+            },
             other => {
                 return Err(Error::OptionInvalid(format!(
                     "unknown token flow \"{}\"",
@@ -696,8 +898,9 @@ impl Flow {
     }
 
     /// The request to send. `credential` is the JWT (`Jwt`), the OAuth
-    /// token (`OAuth`) or the instance identity token (`IbmIam`); the other
-    /// flows take none.
+    /// token (`OAuth`), the instance identity token (`IbmIam`), the
+    /// external OIDC token (`Federation`) or the job's request token
+    /// (`GithubOidc`); the other flows take none.
     ///
     /// # Errors
     /// As [`jwt_request`].
@@ -716,6 +919,27 @@ impl Flow {
             Flow::IbmInstance { base_url } => Ok(ibm_instance_token_request(base_url.as_deref())),
             Flow::IbmIam { base_url, profile } => {
                 ibm_iam_token_request(base_url.as_deref(), credential, profile)
+            }
+            Flow::Federation {
+                endpoint,
+                service_account_id,
+            } => Ok(federation_request(
+                credential,
+                service_account_id,
+                endpoint.as_deref(),
+            )),
+            Flow::GithubOidc {
+                request_url,
+                audience,
+            } => {
+                if credential.trim().is_empty() {
+                    return Err(Error::OidcUnavailable(GITHUB_NO_PERMISSION.to_string()));
+                }
+                Ok(github_oidc_request(
+                    request_url,
+                    credential.trim(),
+                    audience.as_deref(),
+                ))
             }
         }
     }
@@ -739,16 +963,34 @@ impl Flow {
             } => parse_ec2_response(status, body, now),
             Flow::IbmInstance { .. } => parse_ibm_instance_token_response(status, body, now),
             Flow::IbmIam { .. } => parse_ibm_iam_token_response(status, body, now),
+            Flow::Federation { .. } => parse_federation_response(status, body, now),
+            Flow::GithubOidc { .. } => parse_github_oidc_response(status, body, now),
         }
     }
 
-    /// The default timeout of one attempt, in milliseconds: 10 s for IAM,
-    /// 2 s for a metadata service.
+    /// The default timeout of one attempt, in milliseconds: 10 s across
+    /// the internet, 2 s for a metadata service.
     #[must_use]
     pub fn timeout_ms(&self) -> u64 {
         match self {
-            Flow::Jwt { .. } | Flow::OAuth { .. } => IAM_TIMEOUT_MS,
-            _ => METADATA_TIMEOUT_MS,
+            Flow::Metadata { .. } | Flow::IbmInstance { .. } | Flow::IbmIam { .. } => {
+                METADATA_TIMEOUT_MS
+            }
+            _ => IAM_TIMEOUT_MS,
         }
+    }
+}
+
+const GITHUB_NO_PERMISSION: &str = "this GitHub Actions job cannot ask for an OIDC token: give it `permissions: id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)";
+
+/// The job's request URL, or which of the two things is missing: not in
+/// GitHub Actions at all, or a job without the permission to ask.
+fn github_request_url(github_actions: Option<&str>, request_url: Option<&str>) -> Result<String> {
+    match request_url.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url) => Ok(url.to_string()),
+        None if github_actions != Some("true") => Err(Error::OidcUnavailable(
+            "not running in GitHub Actions (GITHUB_ACTIONS is not true), so there is no GitHub OIDC token to ask for; give the subject token or its file instead".to_string(),
+        )),
+        None => Err(Error::OidcUnavailable(GITHUB_NO_PERMISSION.to_string())),
     }
 }

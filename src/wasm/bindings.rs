@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 use super::hygiene::StackScrub;
 use crate::check::{self, Verdict};
 use crate::jwt::{self, SignOptions, VerifyOptions, MAX_SAFE_SECONDS};
-use crate::token::emulator::Emulator;
+use crate::token::emulator::{Emulator, Request};
 use crate::token::{retry, Flow, FlowSpec, HttpRequest, Token};
 use crate::{AuthorizedKey, Error, VerifyingKey, ERROR_CODES};
 
@@ -28,13 +28,16 @@ extern "C" {
     fn core_error(code: &str, message: &str, details: JsValue) -> JsValue;
 }
 
-/// What an `ERR_IAM_REJECTED` carries besides its message.
+/// What an `ERR_IAM_REJECTED` carries besides its message: `status`, and
+/// `grpcCode`, `oauthError` and `requestId` when the answer gave them.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Rejection<'a> {
     status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     grpc_code: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    oauth_error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<&'a str>,
 }
@@ -48,11 +51,13 @@ impl From<Error> for JsValue {
             Error::IamRejected {
                 status,
                 grpc_code,
+                oauth_error,
                 request_id,
                 ..
             } => to_js(&Rejection {
                 status: *status,
                 grpc_code: *grpc_code,
+                oauth_error: oauth_error.as_deref(),
                 request_id: request_id.as_deref(),
             }),
             _ => JsValue::UNDEFINED,
@@ -460,9 +465,10 @@ struct TokenJs<'a> {
     expires_at: u64,
 }
 
-/// One token flow (`jwt`, `oauth`, `metadata`, `ibm-instance`, `ibm-iam`),
-/// made from what the user gave: `{flow, endpoint, flavor, baseUrl,
-/// profile}`. The core decides what they mean.
+/// One token flow (`jwt`, `oauth`, `metadata`, `ibm-instance`, `ibm-iam`,
+/// `federation`, `github-oidc`), made from what the user gave: `{flow,
+/// endpoint, flavor, baseUrl, profile, serviceAccountId, audience,
+/// requestUrl, githubActions}`. The core decides what they mean.
 #[wasm_bindgen(js_name = TokenFlow)]
 pub struct TokenFlow {
     flow: Flow,
@@ -476,7 +482,17 @@ impl TokenFlow {
         let spec = Options::new(
             "the token flow",
             spec,
-            &["flow", "endpoint", "flavor", "baseUrl", "profile"],
+            &[
+                "flow",
+                "endpoint",
+                "flavor",
+                "baseUrl",
+                "profile",
+                "serviceAccountId",
+                "audience",
+                "requestUrl",
+                "githubActions",
+            ],
         )?;
         let spec = FlowSpec {
             flow: spec.string("flow")?.unwrap_or_default(),
@@ -484,6 +500,10 @@ impl TokenFlow {
             flavor: spec.string("flavor")?,
             base_url: spec.string("baseUrl")?,
             profile: spec.string("profile")?,
+            service_account_id: spec.string("serviceAccountId")?,
+            audience: spec.string("audience")?,
+            request_url: spec.string("requestUrl")?,
+            github_actions: spec.string("githubActions")?,
         };
         Ok(TokenFlow {
             flow: Flow::from_spec(&spec)?,
@@ -574,6 +594,17 @@ struct KeyIds<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EmulatorPaths {
+    iam: &'static str,
+    federation: &'static str,
+    gce: &'static str,
+    ec2: &'static str,
+    ibm_instance: &'static str,
+    ibm_iam: &'static str,
+}
+
+#[derive(Serialize)]
 struct AnswerJs<'a> {
     status: u16,
     body: &'a str,
@@ -601,16 +632,50 @@ impl EmulatorCore {
         }))
     }
 
-    /// Answers one exchange: `{status, body}`.
-    pub fn exchange(
+    /// The paths it answers: `{iam, federation, gce, ec2, ibmInstance, ibmIam}`.
+    pub fn paths() -> JsValue {
+        use crate::token::emulator as e;
+        to_js(&EmulatorPaths {
+            iam: e::TOKEN_PATH,
+            federation: e::FEDERATION_PATH,
+            gce: e::GCE_PATH,
+            ec2: e::EC2_PATH,
+            ibm_instance: e::IBM_INSTANCE_PATH,
+            ibm_iam: e::IBM_IAM_PATH,
+        })
+    }
+
+    /// Registers an OIDC issuer's keys (a public key PEM or JWKS) for
+    /// federation; returns how many.
+    #[wasm_bindgen(js_name = addIssuerKeys)]
+    pub fn add_issuer_keys(&mut self, text: &str) -> JsResult<u32> {
+        let count = self.inner.add_issuer_keys(text)?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    /// Answers one request (`method`, `path` with its query, the
+    /// `Metadata-Flavor` and `Authorization` headers, the body): `{status, body}`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn answer(
         &self,
+        method: &str,
+        path: &str,
+        metadata_flavor: Option<String>,
+        authorization: Option<String>,
         body: &str,
         now: f64,
         request_id: &str,
         new_token: &str,
     ) -> JsResult<JsValue> {
         let now = seconds("now", now, false)?;
-        let answer = self.inner.exchange(body, now, request_id, new_token);
+        let request = Request {
+            method,
+            path,
+            metadata_flavor: metadata_flavor.as_deref(),
+            authorization: authorization.as_deref(),
+            body,
+        };
+        let answer = self.inner.answer(&request, now, request_id, new_token);
         Ok(to_js(&AnswerJs {
             status: answer.status,
             body: &answer.body,

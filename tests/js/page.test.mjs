@@ -102,6 +102,12 @@ describe('the minting page', () => {
       const jwt = await signJwt(page);
       assert.ok(nodeCryptoVerifies(jwt, KEY_PUBLIC), name);
     }
+    // A key file kept as base64 of its JSON, as CI secrets often are.
+    await keyBox(page).fill('');
+    await page.locator('#key-info').waitFor({ state: 'hidden' });
+    await keyBox(page).fill(Buffer.from(fixture('key-2048.json')).toString('base64'));
+    await page.locator('#info-sa').getByText('ajetestserviceacc001').waitFor();
+    assert.ok(nodeCryptoVerifies(await signJwt(page), KEY_PUBLIC), 'base64 of the key file');
     await context.close();
   });
 

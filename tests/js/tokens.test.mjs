@@ -80,8 +80,10 @@ describe('the emulator', () => {
     const now = Math.floor(Date.now() / 1000);
     const good = signJwt(key, { audience: emu.tokenUrl });
     assert.match((await exchangeJwt(good, { endpoint: emu.tokenUrl })).token, /^t1\./);
+    // IAM's own audience, which every SDK names, is taken as well.
+    assert.match((await exchangeJwt(signJwt(key), { endpoint: emu.tokenUrl })).token, /^t1\./);
     const cases = {
-      'the default audience': signJwt(key),
+      'another audience': signJwt(key, { audience: 'https://elsewhere.example/iam/v1/tokens' }),
       expired: signJwt(key, { audience: emu.tokenUrl, now: now - 7200 }),
       'signed with another key': signJwt(fixture('key-2048-other.json'), { audience: emu.tokenUrl }),
       'too long-lived': forge(KEY, { iss: 'ajetestserviceacc001', aud: emu.tokenUrl, iat: now, exp: now + 7200 }),

@@ -40,11 +40,11 @@ Usage
 
 Commands
   jwt       sign a JWT to exchange for an IAM token
-  token     get an IAM token (key, OAuth token, VM metadata, IBM profile)
+  token     get an IAM token (key, federation, OAuth token, VM metadata, IBM)
   check     check an authorized key offline
   decode    show a JWT's header and payload
   verify    verify a JWT's signature and claims
-  emulator  run a local IAM token endpoint for tests
+  emulator  run a local stand-in for every token source, for tests
 
 Options
   --help     help for any command

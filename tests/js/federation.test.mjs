@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createPublicKey, sign } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startEmulator } from '../../js/emulator.mjs';
 import { federationTokenSource, metadataTokenSource, ibmTrustedProfileTokenSource, serviceAccountTokenSource, IamJwtError } from '../../js/node.mjs';
-import { fixture, fixturePath, root } from './helpers.mjs';
+import { fakeServer, fixture, fixturePath, root } from './helpers.mjs';
 
 const KEY = fixture('key-2048.json');
 const SA = 'ajetestserviceacc001';
@@ -34,24 +33,6 @@ function oidcToken(claims = {}, { kid = 'issuer-1', key = ISSUER } = {}) {
 /** The issuer's public key as a JWKS. */
 function issuerJwks(kid = 'issuer-1') {
   return JSON.stringify({ keys: [{ ...createPublicKey(ISSUER).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] });
-}
-
-/** A server whose handler gets { method, path, headers, body } and returns [status, body]. */
-async function fakeServer(handler) {
-  const requests = [];
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
-      const request = { method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() };
-      requests.push(request);
-      const [status, body] = await handler(request);
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
-    });
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}`, requests, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }
 
 /** The exact form body of the token exchange. */

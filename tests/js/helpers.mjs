@@ -1,7 +1,9 @@
-// Shared by the JS tests: fixtures, the entries under test, and independent
-// verifiers (node:crypto and jose) that know nothing of iamjwt.
+// Shared by the JS tests: fixtures, the entries under test, independent
+// verifiers (node:crypto and jose) that know nothing of iamjwt, and a fake
+// server on 127.0.0.1 that records every request.
 import { constants, createPublicKey, verify } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import * as jose from 'jose';
 
@@ -44,4 +46,25 @@ export function secretRuns(pem) {
 
 export function assertNoSecret(text, runs, assert) {
   for (const run of runs) assert.ok(!text.includes(run), `output quotes the private key: ${text.slice(0, 200)}`);
+}
+
+/** A server whose handler gets { method, path, headers, body } and returns [status, body, headers?] (or never answers). */
+export async function fakeServer(handler) {
+  const requests = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      const request = { method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() };
+      requests.push(request);
+      const answer = await handler(request, requests.length);
+      if (!answer) return; // never answer
+      const [status, body, headers = {}] = answer;
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return { url, requests, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { sign, constants } from 'node:crypto';
-import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startEmulator } from '../../js/emulator.mjs';
@@ -12,32 +11,11 @@ import {
   exchangeJwt, exchangeOAuthToken, ibmTrustedProfileTokenSource, metadataTokenSource, oauthTokenSource,
   parseKey, serviceAccountTokenSource, signJwt, IamJwtError, TokenSource,
 } from '../../js/node.mjs';
-import { fixture, fixturePath, root } from './helpers.mjs';
+import { fakeServer, fixture, fixturePath, root } from './helpers.mjs';
 
 const KEY = fixture('key-2048.json');
 const NO_RETRY = { retry: { attempts: 1 } };
 const FAST_RETRY = { retry: { baseMs: 20, maxMs: 2000 } };
-
-/** A server whose handler gets { method, path, headers, body } and returns [status, body, headers?] (or never answers). */
-async function fakeServer(handler) {
-  const requests = [];
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
-      const request = { method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() };
-      requests.push(request);
-      const answer = await handler(request, requests.length);
-      if (!answer) return; // never answer
-      const [status, body, headers = {}] = answer;
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
-    });
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${server.address().port}`;
-  return { url, requests, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
-}
 
 const iamOk = (token = 't1.fake', seconds = 43200) => [200, { iamToken: token, expiresAt: new Date(Date.now() + seconds * 1000).toISOString() }];
 const iamError = (status, code, message) => [status, { code, message, details: [{ requestId: 'req-fake-1' }] }];

@@ -417,6 +417,9 @@ async function main(argv) {
   try {
     parsed = parseArgs({ args: rest, options: { ...COMMON, ...OPTIONS[command] }, allowPositionals: true, strict: true });
   } catch (e) {
+    // An option whose value is missing (at the end, or before another option).
+    const missing = /^Option '(--[\w-]+)[^']*' argument (?:is ambiguous|missing)/.exec(e.message);
+    if (missing) throw usage(`${missing[1]} needs a value`, command);
     // Node's messages run on ("... To specify a positional argument ..."): keep the first sentence.
     const first = e.message.split(/\.(?:\s|$)/)[0];
     throw usage(first.charAt(0).toLowerCase() + first.slice(1), command);

@@ -640,16 +640,16 @@ fn github_actions_oidc_token_and_what_is_missing_outside_it() {
     );
     let no_permission = Flow::from_spec(&spec(Some("true"), None)).unwrap_err();
     assert!(
-        no_permission
-            .to_string()
-            .contains("permissions: id-token: write"),
+        no_permission.to_string().contains(
+            "give it `permissions: id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL is not set)"
+        ),
         "{no_permission}"
     );
     let no_token = flow.request("").unwrap_err();
     assert!(
-        no_token
-            .to_string()
-            .contains("permissions: id-token: write"),
+        no_token.to_string().contains(
+            "give it `permissions: id-token: write` (ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set)"
+        ),
         "{no_token}"
     );
     let refused = flow.parse_answer(401, "", NOW).unwrap_err();

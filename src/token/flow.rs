@@ -933,7 +933,7 @@ impl Flow {
                 audience,
             } => {
                 if credential.trim().is_empty() {
-                    return Err(Error::OidcUnavailable(GITHUB_NO_PERMISSION.to_string()));
+                    return Err(github_no_permission("ACTIONS_ID_TOKEN_REQUEST_TOKEN"));
                 }
                 Ok(github_oidc_request(
                     request_url,
@@ -981,7 +981,13 @@ impl Flow {
     }
 }
 
-const GITHUB_NO_PERMISSION: &str = "this GitHub Actions job cannot ask for an OIDC token: give it `permissions: id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)";
+/// A job that may not ask for an OIDC token: GitHub sets neither variable
+/// without the permission; `missing` is the one that is not set.
+fn github_no_permission(missing: &str) -> Error {
+    Error::OidcUnavailable(format!(
+        "this GitHub Actions job cannot ask for an OIDC token: give it `permissions: id-token: write` ({missing} is not set)"
+    ))
+}
 
 /// The job's request URL, or which of the two things is missing: not in
 /// GitHub Actions at all, or a job without the permission to ask.
@@ -991,6 +997,6 @@ fn github_request_url(github_actions: Option<&str>, request_url: Option<&str>) -
         None if github_actions != Some("true") => Err(Error::OidcUnavailable(
             "not running in GitHub Actions (GITHUB_ACTIONS is not true), so there is no GitHub OIDC token to ask for; give the subject token or its file instead".to_string(),
         )),
-        None => Err(Error::OidcUnavailable(GITHUB_NO_PERMISSION.to_string())),
+        None => Err(github_no_permission("ACTIONS_ID_TOKEN_REQUEST_URL")),
     }
 }

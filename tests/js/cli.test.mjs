@@ -109,6 +109,12 @@ test('misuse exits 2 with a pointer to --help', () => {
     failsWith(r, 2, 'ERR_USAGE');
     assert.match(r.err, /See 'iamjwt .*--help'/);
   }
+  // An option without its value names the option, at the end or before the next option.
+  for (const [args, option] of [[['jwt', '--key'], '--key'], [['token', '--federation', '--subject-token', 'x'], '--federation']]) {
+    const r = iamjwt(args, { input: '' });
+    failsWith(r, 2, 'ERR_USAGE');
+    assert.match(r.err, new RegExp(`^iamjwt: ERR_USAGE: ${option} needs a value\\. See 'iamjwt \\w+ --help'\n$`));
+  }
 });
 
 test('--help on every command prints Usage, Options and Examples', () => {

@@ -126,8 +126,10 @@ describe('federation', () => {
       assert.equal(asked.method, 'GET');
       assert.equal(asked.path, '/_apis/token?api-version=2.0&audience=https%3A%2F%2Fgithub.com%2Forg');
       assert.equal(asked.headers.authorization, 'Bearer gh-request-token');
+      delete process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+      await rejects(federationTokenSource({ serviceAccountId: SA, github: {}, endpoint: exchange.url }).getToken(), 'ERR_OIDC_UNAVAILABLE', /id-token: write` \(ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set\)/);
       delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL;
-      assert.throws(() => federationTokenSource({ serviceAccountId: SA, github: {} }), (e) => e.code === 'ERR_OIDC_UNAVAILABLE' && /id-token: write/.test(e.message));
+      assert.throws(() => federationTokenSource({ serviceAccountId: SA, github: {} }), (e) => e.code === 'ERR_OIDC_UNAVAILABLE' && /id-token: write` \(ACTIONS_ID_TOKEN_REQUEST_URL is not set\)/.test(e.message));
       delete process.env.GITHUB_ACTIONS;
       assert.throws(() => federationTokenSource({ serviceAccountId: SA, github: {} }), (e) => e.code === 'ERR_OIDC_UNAVAILABLE' && /not running in GitHub Actions/.test(e.message));
     } finally {
@@ -135,11 +137,11 @@ describe('federation', () => {
         if (saved[name] === undefined) delete process.env[name];
         else process.env[name] = saved[name];
       }
+      await github.close();
+      await exchange.close();
     }
     assert.throws(() => federationTokenSource({ serviceAccountId: SA }), (e) => e.code === 'ERR_OPTION_INVALID');
     assert.throws(() => federationTokenSource({ subjectToken: 'x' }), (e) => e.code === 'ERR_OPTION_INVALID' && /service account/.test(e.message));
-    await github.close();
-    await exchange.close();
   });
 });
 

@@ -65,6 +65,7 @@ export async function fakeServer(handler) {
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  server.unref(); // a test that fails before close() must not hang its file
   const url = `http://127.0.0.1:${server.address().port}`;
   return { url, requests, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }

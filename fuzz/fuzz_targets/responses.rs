@@ -1,8 +1,12 @@
 //! Every protocol answer parser with any status and any body: IAM (JWT and
-//! OAuth), GCE, EC2, both IBM steps, RFC 3339 times, and the emulator's
-//! verdict on any request body.
+//! OAuth), GCE, EC2, both IBM steps, federation (RFC 8693), GitHub's OIDC
+//! token, RFC 3339 times; the emulator's answer to any request body on
+//! each of its paths, and an issuer key (PEM or JWKS) from any text.
 #![no_main]
-use iamjwt::token::{self as exchange, emulator::Emulator};
+use iamjwt::token::{
+    self as exchange,
+    emulator::{self, Emulator, Request},
+};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -20,6 +24,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = exchange::parse_ec2_response(status, body, now);
     let _ = exchange::parse_ibm_instance_token_response(status, body, now);
     let _ = exchange::parse_ibm_iam_token_response(status, body, now);
+    let _ = exchange::parse_federation_response(status, body, now);
+    let _ = exchange::parse_github_oidc_response(status, body, now);
     // RFC 3339 times, as IAM's expiresAt.
     let as_time = serde_json::to_string(body).unwrap();
     let _ = exchange::parse_iam_response(
@@ -33,7 +39,31 @@ fuzz_target!(|data: &[u8]| {
             "../../tests/fixtures/key-2048-public-only.json"
         ))
         .unwrap();
+        e.add_issuer_keys(include_str!("../../tests/fixtures/keys/other2048.pem"))
+            .unwrap();
         e
     });
+    // The status's bytes pick the method, the path and the headers.
+    let method = ["POST", "GET", "PUT", "DELETE"][usize::from(*a) % 4];
+    let path = [
+        emulator::TOKEN_PATH,
+        emulator::FEDERATION_PATH,
+        emulator::GCE_PATH,
+        emulator::EC2_PATH,
+        emulator::IBM_INSTANCE_PATH,
+        emulator::IBM_IAM_PATH,
+        "/",
+    ][usize::from(*b) % 7];
+    let request = Request {
+        method,
+        path,
+        metadata_flavor: [None, Some("Google"), Some("ibm")][usize::from(*a >> 2) % 3],
+        authorization: (a & 0x80 != 0).then_some(body),
+        body,
+    };
+    let answer = emulator.answer(&request, now, "fuzz", "t1.fuzz");
+    assert!(!answer.body.is_empty());
     let _ = emulator.exchange(body, now, "fuzz", "t1.fuzz");
+    // An issuer key from any text.
+    let _ = Emulator::new("http://127.0.0.1:8910/iam/v1/tokens").add_issuer_keys(body);
 });

@@ -388,7 +388,7 @@ out();
 out('## Reproduce');
 out();
 out('```sh');
-out('npm run bench          # about two minutes; writes this file');
+out('npm run bench          # about four minutes (every runtime); writes this file');
 out('npm run bench -- --quick');
 out('```');
 out();

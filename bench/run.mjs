@@ -151,7 +151,7 @@ process.stdout.write(await new SignJWT({ iss: f.service_account_id, aud: ${JSON.
 
 const SIGNER = ['keyhandle_fromJson', 'keyhandle_signJwt'];
 const CHECKS = [...SIGNER, 'checkKey', 'keyhandle_info', 'decodeJwt', 'keyhandle_verifyJwt', 'verifyJwtWithText', 'verifyPs256', 'errorCodes'];
-const PROTOCOL = [...CHECKS, 'tokenflow_new', 'tokenflow_request', 'tokenflow_parseAnswer', 'tokenflow_timeoutMs', 'isRetryable', 'retryDelayMs', 'refreshAt', 'defaults', 'keyhandle_finishJwt', 'keyhandle_signingInput', 'keyhandle_exportPkcs8ForNativeEngine'];
+const PROTOCOL = [...CHECKS, 'tokenflow_new', 'tokenflow_request', 'tokenflow_parseAnswer', 'tokenflow_timeoutMs', 'isRetryable', 'retryDelayMs', 'refreshAt', 'defaults', 'keyhandle_finishJwt', 'keyhandle_finishPlatformVerifiedJwt', 'keyhandle_signingInput', 'keyhandle_exportPkcs8ForNativeEngine', 'keyhandle_publicJwkForPlatform'];
 const PARTS = [
   ['parse a key and sign a JWT (`KeyHandle.fromJson`, `signJwt`): the signer alone', SIGNER],
   ['… and the key check, key info, decoding and verification', CHECKS],

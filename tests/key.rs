@@ -321,3 +321,31 @@ fn a_failing_rng_is_reported_as_such() {
     let err = ps256::sign_with_rng(key.signing_key(), b"m", &mut Broken).unwrap_err();
     assert_eq!(err.code(), "ERR_RNG");
 }
+
+/// The public JWK the platform verifier imports is the key's own n and e.
+#[test]
+fn the_public_jwk_is_the_keys_n_and_e() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    for name in ["key-2048.json", "key-4096.json"] {
+        let key = iamjwt::AuthorizedKey::from_json(&fixture(name)).unwrap();
+        let jwk: serde_json::Value = serde_json::from_str(&key.public_jwk()).unwrap();
+        let public: &rsa::PublicKey = key.verifier().as_ref();
+        let number = |field: &str| {
+            URL_SAFE_NO_PAD
+                .decode(jwk[field].as_str().unwrap())
+                .unwrap()
+        };
+        assert_eq!(jwk["kty"], "RSA", "{name}");
+        assert_eq!(
+            number("n"),
+            public.n().to_be_bytes_trimmed_vartime().to_vec(),
+            "{name}"
+        );
+        assert_eq!(number("e"), [1, 0, 1], "{name}");
+        assert_eq!(
+            number("n").len() * 8,
+            key.modulus_bits() as usize,
+            "{name}: no leading zero byte"
+        );
+    }
+}

@@ -6,6 +6,8 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use rsa::pkcs8::EncodePrivateKey as _;
 use rsa::pss;
 use rsa::traits::PublicKeyParts;
@@ -153,6 +155,20 @@ impl AuthorizedKey {
             .to_pkcs8_der()
             .map_err(|_| Error::Crypto)?;
         Ok(Zeroizing::new(document.as_bytes().to_vec()))
+    }
+
+    /// The public key as a JWK, `{"kty":"RSA","n":…,"e":…}`, for a
+    /// platform verifier (WebCrypto imports a public key as SPKI or JWK;
+    /// the JWK needs no DER encoder in the .wasm).
+    #[must_use]
+    pub fn public_jwk(&self) -> String {
+        let public: &PublicKey = self.verifier().as_ref();
+        let b64 = |n: &rsa::BoxedUint| URL_SAFE_NO_PAD.encode(n.to_be_bytes_trimmed_vartime());
+        alloc::format!(
+            r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#,
+            b64(public.n()),
+            b64(public.e())
+        )
     }
 
     /// The PS256 verifier for this key's public half.

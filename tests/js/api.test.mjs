@@ -18,7 +18,7 @@ const publicPem = (file) => JSON.parse(fixture(file)).public_key;
 const secrets = secretRuns(fixture('keys/rsa2048.pem'));
 
 for (const [entryName, iamjwt] of Object.entries(entries)) {
-  const { parseKey, signJwt, decodeJwt, verifyJwt, checkKey, IamJwtError, ERROR_CODES } = iamjwt;
+  const { parseKey, signJwt, signJwtAsync, decodeJwt, verifyJwt, checkKey, IamJwtError, ERROR_CODES } = iamjwt;
 
   /** Asserts fn throws an IamJwtError with this code and a one-line message. */
   function throwsCode(fn, code) {
@@ -133,18 +133,49 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
 
     test('a platform signature that does not verify never becomes a JWT: ERR_CRYPTO', async () => {
       // The fault is injected where one can be: in the platform signer. The
-      // core verifies its signature before it finishes the JWT.
+      // platform's own verifier checks its signature before the JWT is
+      // finished; a signer without one is checked by the core.
       const { nativeEngine, registerNativeEngine } = await import('../../js/engine.js');
       const real = nativeEngine();
       const flip = (bytes) => { const out = Uint8Array.from(bytes); out[7] ^= 0x01; return out; };
-      registerNativeEngine({ ...real, sign: (key, data) => flip(real.sign(key, data)) });
+      const faulty = { ...real, sign: (key, data) => flip(real.sign(key, data)) };
+      const { verify: _, ...faultyWithoutVerifier } = faulty;
+      const verifierThrows = { ...real, verify: () => { throw new Error('verifier broke'); } };
       try {
+        for (const [name, engine] of [['platform verifier', faulty], ['the core', faultyWithoutVerifier], ['a verifier that throws', verifierThrows]]) {
+          registerNativeEngine(engine);
+          const key = parseKey(fixture('key-2048.json'));
+          throwsCode(() => signJwt(key, { engine: 'native' }), 'ERR_CRYPTO');
+          await assert.rejects(signJwtAsync(key, { engine: 'native' }), (e) => e.code === 'ERR_CRYPTO', name);
+          assert.ok(nodeCryptoVerifies(signJwt(key, { engine: 'wasm' }), publicPem('key-2048.json')));
+          key.free();
+        }
+        // Without a verifier, a sound signer's signature passes the core's check.
+        const { verify: _v, ...withoutVerifier } = real;
+        registerNativeEngine(withoutVerifier);
         const key = parseKey(fixture('key-2048.json'));
-        throwsCode(() => signJwt(key, { engine: 'native' }), 'ERR_CRYPTO');
-        assert.ok(nodeCryptoVerifies(signJwt(key, { engine: 'wasm' }), publicPem('key-2048.json')));
+        assert.ok(nodeCryptoVerifies(signJwt(key, { engine: 'native' }), publicPem('key-2048.json')));
         key.free();
       } finally {
         registerNativeEngine(real);
+      }
+      // WebCrypto's signer, the same.
+      const { webCryptoEngine, registerWebCryptoEngine } = await import('../../js/engine.js');
+      const realWeb = webCryptoEngine();
+      const { verify: _w, ...webWithoutVerifier } = realWeb;
+      try {
+        for (const engine of [{ ...realWeb, sign: async (key, data) => flip(await realWeb.sign(key, data)) }, { ...webWithoutVerifier, sign: async (key, data) => flip(await realWeb.sign(key, data)) }]) {
+          registerWebCryptoEngine(engine);
+          const key = parseKey(fixture('key-2048.json'));
+          await assert.rejects(signJwtAsync(key, { engine: 'webcrypto' }), (e) => e.code === 'ERR_CRYPTO' && !e.message.includes('\n'));
+          key.free();
+        }
+        registerWebCryptoEngine(realWeb);
+        const key = parseKey(fixture('key-2048.json'));
+        assert.ok(nodeCryptoVerifies(await signJwtAsync(key, { engine: 'webcrypto' }), publicPem('key-2048.json')));
+        key.free();
+      } finally {
+        registerWebCryptoEngine(realWeb);
       }
       const key = parseKey(fixture('key-2048.json'));
       assert.ok(nodeCryptoVerifies(signJwt(key, { engine: 'native' }), publicPem('key-2048.json')));

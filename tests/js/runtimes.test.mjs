@@ -5,9 +5,15 @@
 // an esbuild bundle of a small web app in Chromium. Every JWT a runtime
 // made is verified here by node:crypto and by jose. A runtime that cannot
 // run fails its test; none is skipped.
+//
+// When every runtime ran and passed, the README's runtime table is written
+// from this run (between its `runtimes:` markers): each runtime as it named
+// itself, its entry, the engines it had. IAMJWT_RUNTIME=<ids, by commas>
+// runs only those runtimes (and leaves the README alone):
+//   IAMJWT_RUNTIME=deno,firefox npm run test:runtimes
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,24 +47,39 @@ async function inPage(browser, url) {
   try {
     await page.goto(url);
     await page.waitForFunction(() => window.iamjwtOutcome !== undefined, { timeout: 120_000 });
-    return await page.evaluate(() => window.iamjwtOutcome);
+    const outcome = await page.evaluate(() => window.iamjwtOutcome);
+    // The user agent string names only the major version: the driver knows the rest.
+    const full = /[\d.]+$/.exec(await browser.version())?.[0];
+    return { ...outcome, platform: full ? outcome.platform.replace(/[\d.]+$/, full) : outcome.platform };
   } finally {
     await page.close();
   }
 }
 
-const RUNTIMES = {
-  'Node 18': { engines: CLI_ENGINES, run: () => cli(tool('node18/bin/node'), ['run-cli.mjs', 'env.json']) },
-  'Node 22': { engines: CLI_ENGINES, run: () => cli(tool('node22/bin/node'), ['run-cli.mjs', 'env.json']) },
-  'Node 24': { engines: CLI_ENGINES, run: () => cli(tool('node24/bin/node'), ['run-cli.mjs', 'env.json']) },
-  Deno: { engines: CLI_ENGINES, run: () => cli(tool('.bin/deno'), ['run', '--allow-read', '--allow-net', '--allow-env', 'run-cli.mjs', 'env.json']) },
-  Bun: { engines: CLI_ENGINES, run: () => cli(tool('.bin/bun'), ['run-cli.mjs', 'env.json']) },
-  'workerd (wrangler, miniflare)': {
+const version = (pkg) => JSON.parse(readFileSync(tool(`${pkg}/package.json`), 'utf8')).version;
+const CLI_ENTRY = '`import … from \'iamjwt\'` (`node` condition: js/node.mjs)';
+const WEB_ENTRY = 'an import map to `iamjwt/js/browser.mjs` (`browser` condition)';
+
+// entry: how the app imports it (README); tools: what else the run used.
+const ALL_RUNTIMES = {
+  'Node 18': { id: 'node18', engines: CLI_ENGINES, entry: `${CLI_ENTRY}; \`require\` from Node 20.19`, run: () => cli(tool('node18/bin/node'), ['run-cli.mjs', 'env.json']) },
+  'Node 22': { id: 'node22', engines: CLI_ENGINES, entry: `${CLI_ENTRY}, or \`require\``, run: () => cli(tool('node22/bin/node'), ['run-cli.mjs', 'env.json']) },
+  'Node 24': { id: 'node24', engines: CLI_ENGINES, entry: `${CLI_ENTRY}, or \`require\``, run: () => cli(tool('node24/bin/node'), ['run-cli.mjs', 'env.json']) },
+  Deno: { id: 'deno',
+    engines: CLI_ENGINES,
+    entry: '`import … from \'iamjwt\'` from node_modules, or `\'npm:iamjwt\'` (`deno` condition: js/node.mjs)',
+    run: () => cli(tool('.bin/deno'), ['run', '--allow-read', '--allow-net', '--allow-env', 'run-cli.mjs', 'env.json']),
+  },
+  Bun: { id: 'bun', engines: CLI_ENGINES, entry: '`import` or `require` (`bun` condition: js/node.mjs)', run: () => cli(tool('.bin/bun'), ['run-cli.mjs', 'env.json']) },
+  'workerd (wrangler, miniflare)': { id: 'workerd',
     engines: WEB_ENGINES,
+    entry: '`import … from \'iamjwt\'`; wrangler bundles the .wasm as a module (`workerd` condition: js/workerd.mjs)',
+    tools: () => `workerd ${version('workerd')}, wrangler ${version('wrangler')}`,
     run: () => cli(tool('node22/bin/node'), ['run-workerd.mjs', 'env.json'], { env: { ...process.env, IAMJWT_RUNTIMES: TOOLS } }),
   },
-  Chromium: {
+  Chromium: { id: 'chromium',
     engines: WEB_ENGINES,
+    entry: WEB_ENTRY,
     async run() {
       const browser = await launchChromium();
       try {
@@ -68,8 +89,9 @@ const RUNTIMES = {
       }
     },
   },
-  'Firefox ESR': {
+  'Firefox ESR': { id: 'firefox',
     engines: WEB_ENGINES,
+    entry: WEB_ENTRY,
     async run() {
       const puppeteer = (await import(tool('puppeteer-core/lib/puppeteer/puppeteer-core.js'))).default;
       const profile = mkdtempSync(join(tmpdir(), 'iamjwt-firefox-'));
@@ -85,8 +107,10 @@ const RUNTIMES = {
       }
     },
   },
-  'a Vite build, in Chromium': {
+  'a Vite build, in Chromium': { id: 'vite',
     engines: WEB_ENGINES,
+    entry: 'as is: Vite ships the .wasm it finds through `new URL(…, import.meta.url)`',
+    tools: () => `Vite ${version('vite')}`,
     async run() {
       await run(process.execPath, [tool('vite/bin/vite.js'), 'build', '--base', './', '--outDir', 'dist', '--logLevel', 'error', '--emptyOutDir'], { cwd: join(app, 'vite-app') });
       const browser = await launchChromium();
@@ -97,8 +121,10 @@ const RUNTIMES = {
       }
     },
   },
-  'an esbuild bundle, in Chromium': {
+  'an esbuild bundle, in Chromium': { id: 'esbuild',
     engines: WEB_ENGINES,
+    entry: '`import wasmUrl from \'iamjwt/iamjwt_bg.wasm\'` with `--loader:.wasm=file`, then `await init(wasmUrl)`',
+    tools: () => `esbuild ${JSON.parse(readFileSync(join(root, 'node_modules/esbuild/package.json'), 'utf8')).version}`,
     async run() {
       await run(join(root, 'node_modules/.bin/esbuild'), [
         'esbuild-app/main.mjs', '--bundle', '--format=esm', '--platform=browser', '--loader:.wasm=file', '--outfile=esbuild-app/main.js', '--log-level=error',
@@ -112,6 +138,47 @@ const RUNTIMES = {
     },
   },
 };
+
+const only = process.env.IAMJWT_RUNTIME?.split(',').map((id) => id.trim().toLowerCase());
+const unknown = only?.filter((id) => !Object.values(ALL_RUNTIMES).some((r) => r.id === id)) ?? [];
+if (unknown.length) throw new Error(`IAMJWT_RUNTIME: no runtime ${unknown.join(', ')}; the ids are ${Object.values(ALL_RUNTIMES).map((r) => r.id).join(', ')}`);
+const RUNTIMES = Object.fromEntries(Object.entries(ALL_RUNTIMES).filter(([, r]) => !only || only.includes(r.id)));
+const passed = new Set();
+
+/** The README's runtime table, from this run's outcomes. */
+function runtimeTable() {
+  const engines = (list, first) => [first, ...list.filter((e) => e !== first)].map((e, i) => (i === 0 ? `**${e}**` : e)).join(', ');
+  const rows = Object.entries(ALL_RUNTIMES).map(([name, runtime]) => {
+    const o = outcomes[name];
+    const ran = [o.platform, runtime.tools?.()].filter(Boolean).join('; ');
+    const checks = `${o.results.length} checks, ${o.jwts.length} JWTs`;
+    return `| ${name} | ${ran} | ${runtime.entry} | ${engines(o.engines.sync, o.defaultEngine)} | ${engines(o.engines.async, o.defaultAsyncEngine)} | ${checks} | \`IAMJWT_RUNTIME=${runtime.id} npm run test:runtimes\` |`;
+  });
+  return [
+    `Made by the last full run of the suite (\`npm test\`, or \`npm run test:runtimes\`: tests/js/runtimes.test.mjs), ${new Date().toISOString().slice(0, 10)}. Each runtime is named as it named itself; the default engine is in bold.`,
+    '',
+    '| runtime | ran as | entry | `signJwt` | `signJwtAsync`, token sources | the suite | alone |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/** Writes the table between the README's markers; says whether it changed. */
+function writeRuntimeTable() {
+  const path = join(root, 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const start = '<!-- runtimes: made by tests/js/runtimes.test.mjs -->\n';
+  const end = '\n<!-- runtimes: end -->';
+  const [before, rest] = readme.split(start);
+  assert.ok(rest?.includes(end), 'README.md has the runtime table\'s markers');
+  const after = rest.slice(rest.indexOf(end));
+  const old = rest.slice(0, rest.indexOf(end));
+  const table = runtimeTable();
+  // The date alone is no change.
+  if (old.replace(/\d{4}-\d\d-\d\d/, '') === table.replace(/\d{4}-\d\d-\d\d/, '')) return false;
+  writeFileSync(path, `${before}${start}${table}${after}`);
+  return true;
+}
 
 /** Runs fns at most `width` at a time (two cores). */
 async function pool(fns, width) {
@@ -145,6 +212,9 @@ before(async () => {
 });
 
 after(async () => {
+  if (!only && passed.size === Object.keys(ALL_RUNTIMES).length && writeRuntimeTable()) {
+    process.stderr.write('runtimes: README.md\'s runtime table is rewritten from this run\n');
+  }
   await server?.close();
   await emulator?.close();
   scratch?.close();
@@ -167,5 +237,6 @@ for (const [name, runtime] of Object.entries(RUNTIMES)) {
       assert.ok(nodeCryptoVerifies(jwt, publicKeys[bits]), `${name}, RSA-${bits}, ${engine}: node:crypto`);
       await joseVerifies(jwt, publicKeys[bits], { currentDate: new Date(NOW * 1000) });
     }
+    passed.add(name);
   });
 }

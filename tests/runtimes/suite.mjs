@@ -4,10 +4,21 @@
 // Node (tests/js/runtimes.test.mjs) checks the results, and verifies every
 // JWT made here with node:crypto and jose.
 //
-//   run(lib, env) → { defaultEngine, defaultAsyncEngine, engines, results: [{ name, ok, error? }], jwts: [{ bits, engine, jwt }] }
+//   run(lib, env) → { platform, defaultEngine, defaultAsyncEngine, engines, results: [{ name, ok, error? }], jwts: [{ bits, engine, jwt }] }
 //
 // env: { shapes: [[name, text]], rejects: [[name, text, code]], keys: { 2048, 4096 },
 //        id, serviceAccountId, tokenUrl, now }
+
+/** The runtime this runs on, with its version, as it names itself (a Worker names no version). */
+export function platform() {
+  const agent = globalThis.navigator?.userAgent ?? '';
+  if (agent === 'Cloudflare-Workers') return 'Cloudflare Workers';
+  if (globalThis.Deno?.version) return `Deno ${globalThis.Deno.version.deno}`;
+  if (globalThis.Bun?.version) return `Bun ${globalThis.Bun.version}`;
+  if (globalThis.process?.versions?.node) return `Node ${globalThis.process.versions.node}`;
+  const browser = /(Firefox|Chrome)\/([\d.]+)/.exec(agent);
+  return browser ? `${browser[1] === 'Chrome' ? 'Chromium' : 'Firefox'} ${browser[2]}` : agent || 'unknown';
+}
 
 export async function run(lib, env) {
   const results = [];
@@ -129,6 +140,7 @@ export async function run(lib, env) {
   });
 
   return {
+    platform: platform(),
     defaultEngine: lib.defaultEngine(),
     defaultAsyncEngine: lib.defaultAsyncEngine(),
     engines,

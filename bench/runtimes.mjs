@@ -1,7 +1,8 @@
 // The runtime part of `npm run bench`: RSA-2048 and RSA-4096 PS256 signing
-// through each engine each runtime has, beside jose on the same runtime,
-// from the packed tarball installed into a scratch app
-// (tests/runtimes/bench.mjs does the timing; this runs it everywhere).
+// through each engine each runtime has, beside jose and jsrsasign on the
+// same runtime, from the packed tarball installed into a scratch app
+// (tests/runtimes/bench.mjs does the timing; this runs it everywhere); and
+// cold start to the first JWT in Deno, Bun and workerd, beside jose.
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,16 +24,22 @@ async function inPage(browser, url) {
   }
 }
 
-/** `{ [runtime]: { rows: [{ bits, signer, ms }] } | { failure } }`, one runtime at a time (timings). */
-export async function runtimeBench({ budgetMs, log }) {
-  // jose as the project has it installed (a folder, copied in).
-  const app = await scratchApp({ extra: ['--install-links', join(ROOT, 'node_modules/jose')] });
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+
+/**
+ * One runtime at a time (timings): `{ runtimes, cold }`, where runtimes is
+ * `{ [runtime]: { rows: [{ bits, signer, ms }] } | { failure } }` and cold
+ * is `{ [runtime]: { runs, iamjwt, jose } | { failure } }` (medians, ms).
+ */
+export async function runtimeBench({ budgetMs, coldRuns, log }) {
+  // jose and jsrsasign as the project has them installed (folders, copied in).
+  const app = await scratchApp({ extra: ['--install-links', join(ROOT, 'node_modules/jose'), join(ROOT, 'node_modules/jsrsasign')] });
   const env = {
     keys: { 2048: readFileSync(join(ROOT, 'tests/fixtures/key-2048.json'), 'utf8'), 4096: readFileSync(join(ROOT, 'tests/fixtures/key-4096.json'), 'utf8') },
     budgetMs,
   };
   writeFileSync(join(app.dir, 'env.json'), JSON.stringify(env));
-  const server = await serveDir(app.dir);
+  const server = await serveDir(app.dir, { isolated: true });
   const cli = async (command, args, options = {}) =>
     JSON.parse((await run(command, args, { cwd: app.dir, maxBuffer: 16 * 2 ** 20, ...options })).stdout);
   const runtimes = {
@@ -52,16 +59,41 @@ export async function runtimeBench({ budgetMs, log }) {
       try { return await inPage(browser, `${server.url}/bench.html`); } finally { await browser.close(); }
     },
   };
+  // Cold start: fresh processes (a fresh workerd), interleaved, iamjwt and jose.
+  const key = join(ROOT, 'tests/fixtures/key-2048.json');
+  const coldCli = async (command, args) => {
+    const times = { iamjwt: [], jose: [] };
+    for (let round = 0; round < coldRuns; round += 1) {
+      for (const name of Object.keys(times)) {
+        const t = performance.now();
+        const { stdout } = await run(command, [...args, `cold-${name}.mjs`, key], { cwd: app.dir });
+        if (stdout.split('.').length !== 3) throw new Error(`${name} printed no JWT`);
+        times[name].push(performance.now() - t);
+      }
+    }
+    return { runs: coldRuns, iamjwt: median(times.iamjwt), jose: median(times.jose) };
+  };
+  const colds = {
+    Deno: () => coldCli(tool('.bin/deno'), ['run', '--allow-read', '--allow-env']),
+    Bun: () => coldCli(tool('.bin/bun'), []),
+    'workerd (miniflare)': () => cli(tool('node22/bin/node'), ['run-cold-workerd.mjs', key, String(coldRuns)], { env: { ...process.env, IAMJWT_RUNTIMES: TOOLS } }),
+  };
   const out = {};
+  const cold = {};
+  const failure = (error) => ({ failure: String(error?.message ?? error).split('\n')[0] });
   try {
     for (const [name, fn] of Object.entries(runtimes)) {
-      out[name] = await fn().catch((error) => ({ failure: String(error?.message ?? error).split('\n')[0] }));
+      out[name] = await fn().catch(failure);
       const summary = out[name].rows?.map((r) => `${r.bits} ${r.signer} ${r.ms.toFixed(2)}`).join(', ') ?? out[name].failure;
       log(`  ${name}: ${summary}`);
+    }
+    for (const [name, fn] of Object.entries(colds)) {
+      cold[name] = await fn().catch(failure);
+      log(`  cold start, ${name}: ${cold[name].failure ?? `iamjwt ${cold[name].iamjwt.toFixed(0)} ms, jose ${cold[name].jose.toFixed(0)} ms`}`);
     }
   } finally {
     await server.close();
     app.close();
   }
-  return out;
+  return { runtimes: out, cold };
 }

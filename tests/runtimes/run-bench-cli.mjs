@@ -2,8 +2,9 @@
 // app: prints its rows as JSON.
 import { readFileSync } from 'node:fs';
 import * as jose from 'jose';
+import jsrsasign from 'jsrsasign';
 import * as lib from 'iamjwt';
 import { bench } from './bench.mjs';
 
 const env = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-process.stdout.write(JSON.stringify(await bench(lib, jose, env)));
+process.stdout.write(JSON.stringify(await bench(lib, { jose, jsrsasign }, env)));

@@ -16,6 +16,7 @@ export const tool = (path) => join(TOOLS, 'node_modules', path);
 const RUNNERS = [
   'suite.mjs', 'run-cli.mjs', 'worker.mjs', 'wrangler.toml', 'run-workerd.mjs', 'browser.html', 'vite-app', 'esbuild-app',
   'bench.mjs', 'run-bench-cli.mjs', 'worker-bench.mjs', 'run-bench-workerd.mjs', 'bench.html',
+  'cold-iamjwt.mjs', 'cold-jose.mjs', 'cold-jose-sign.mjs', 'worker-cold-iamjwt.mjs', 'worker-cold-jose.mjs', 'run-cold-workerd.mjs',
 ];
 
 /** `{ dir, close }`: the app, with `extra` npm install arguments (more packages, as folders) beside iamjwt. */
@@ -31,8 +32,13 @@ export async function scratchApp({ extra = [] } = {}) {
   return { dir, close: () => rmSync(scratch, { recursive: true, force: true }) };
 }
 
-/** A static server for the scratch app (the pages, the bundles, env.json) on 127.0.0.1: `{ url, close }`. */
-export async function serveDir(dir) {
+/**
+ * A static server for the scratch app (the pages, the bundles, env.json) on
+ * 127.0.0.1: `{ url, close }`. `isolated` sends the headers that make a page
+ * cross-origin isolated, where browsers give `performance.now()` its finer
+ * resolution (Firefox rounds to 1 ms otherwise): for the bench.
+ */
+export async function serveDir(dir, { isolated = false } = {}) {
   const { createServer } = await import('node:http');
   const { existsSync, readFileSync, statSync } = await import('node:fs');
   const { extname, normalize } = await import('node:path');
@@ -40,7 +46,8 @@ export async function serveDir(dir) {
   const http = createServer((req, res) => {
     const file = join(dir, normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)));
     if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', ...isolation }).end(readFileSync(file));
   });
   await new Promise((r) => http.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${http.address().port}`, close: () => new Promise((r) => { http.closeAllConnections(); http.close(r); }) };

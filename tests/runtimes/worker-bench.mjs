@@ -8,6 +8,9 @@ import { signMany } from './bench.mjs';
 export default {
   async fetch(request) {
     const { env, bits, signer, n } = await request.json();
-    return Response.json(await signMany(lib, jose, env, bits, signer, n));
+    // jsrsasign seeds its generator when loaded, and a Worker may not draw
+    // random values at global scope: it is loaded in the handler.
+    const jsrsasign = (await import('jsrsasign')).default;
+    return Response.json(await signMany(lib, { jose, jsrsasign }, env, bits, signer, n));
   },
 };

@@ -12,6 +12,8 @@ import { fixturePath, nodeCryptoVerifies, fixture, root } from './helpers.mjs';
 const PUBLIC = JSON.parse(fixture('key-2048.json')).public_key;
 let scratch;
 let files;
+let unpackedSize;
+let dependencies;
 
 const npm = (args, cwd) =>
   execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
@@ -21,6 +23,8 @@ before(() => {
   scratch = mkdtempSync(join(tmpdir(), 'iamjwt-pack-'));
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], root));
   files = packed.files.map((f) => f.path);
+  unpackedSize = packed.unpackedSize;
+  dependencies = Object.keys(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).dependencies ?? {});
   const app = join(scratch, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
@@ -45,6 +49,13 @@ test(`the .wasm is at most ${WASM_BUDGET_GZIP / 1000} KB gzip -9`, () => {
   const wasm = readFileSync(`${root}pkg/iamjwt_bg.wasm`);
   const gzip = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION }).length;
   assert.ok(gzip <= WASM_BUDGET_GZIP, `pkg/iamjwt_bg.wasm: ${wasm.length} bytes, ${gzip} gzip -9: over the budget`);
+});
+
+const TARBALL_BUDGET_UNPACKED = 400_000;
+
+test(`the tarball unpacks to at most ${TARBALL_BUDGET_UNPACKED / 1000} KB, with no runtime dependency`, () => {
+  assert.ok(unpackedSize <= TARBALL_BUDGET_UNPACKED, `${unpackedSize} bytes unpacked: over the budget`);
+  assert.deepEqual(dependencies, []);
 });
 
 test('import works in the installed package', () => {

@@ -152,13 +152,13 @@ function runtimeTable() {
     const o = outcomes[name];
     const ran = [o.platform, runtime.tools?.()].filter(Boolean).join('; ');
     const checks = `${o.results.length} checks, ${o.jwts.length} JWTs`;
-    return `| ${name} | ${ran} | ${runtime.entry} | ${engines(o.engines.sync, o.defaultEngine)} | ${engines(o.engines.async, o.defaultAsyncEngine)} | ${checks} | \`IAMJWT_RUNTIME=${runtime.id} npm run test:runtimes\` |`;
+    return `| ${name} (\`${runtime.id}\`) | ${ran} | ${runtime.entry} | ${engines(o.engines.sync, o.defaultEngine)} | ${engines(o.engines.async, o.defaultAsyncEngine)} | ${checks} |`;
   });
   return [
-    `Made by the last full run of the suite (\`npm test\`, or \`npm run test:runtimes\`: tests/js/runtimes.test.mjs), ${new Date().toISOString().slice(0, 10)}. Each runtime is named as it named itself; the default engine is in bold.`,
+    `Made by the last full run of the suite (\`npm test\`, or \`npm run test:runtimes\`: tests/js/runtimes.test.mjs), ${new Date().toISOString().slice(0, 10)}. "Ran as" is how the runtime named itself; the default engine is in bold. \`IAMJWT_RUNTIME=<id>[,<id>…] npm run test:runtimes\` tests only those.`,
     '',
-    '| runtime | ran as | entry | `signJwt` | `signJwtAsync`, token sources | the suite | alone |',
-    '|---|---|---|---|---|---|---|',
+    '| runtime (id) | ran as | entry | `signJwt` | `signJwtAsync`, token sources | the suite |',
+    '|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

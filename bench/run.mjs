@@ -340,7 +340,7 @@ if (web) {
 }
 out('## Every runtime');
 out();
-out('The packed tarball installed into a scratch app, as a user installs it; each runtime signs through each engine it has, beside jose and jsrsasign on the same runtime (tests/runtimes/bench.mjs). "default" is `signJwtAsync` with no engine named, the path every token source takes. Key parsed once; medians of interleaved rounds, in milliseconds (in Node, Deno and Bun, the median of three processes' medians). workerd\'s clock stands still during a request, so there each signer is timed from outside (requests that sign n times, less one that signs none); the browsers\' pages are served cross-origin isolated, where their clocks are fine (Firefox rounds to 1 ms otherwise).');
+out('The packed tarball installed into a scratch app, as a user installs it; each runtime signs through each engine it has, beside jose and jsrsasign on the same runtime (tests/runtimes/bench.mjs). "default" is `signJwtAsync` with no engine named, the path every token source takes. Key parsed once; medians of interleaved rounds, in milliseconds (in Node, Deno and Bun, the median of three processes\' medians). workerd\'s clock stands still during a request, so there each signer is timed from outside (requests that sign n times, less one that signs none); the browsers\' pages are served cross-origin isolated, where their clocks are fine (Firefox rounds to 1 ms otherwise).');
 out();
 for (const [name, result] of Object.entries(everywhere)) {
   out(`### ${name}`);
@@ -371,7 +371,7 @@ for (const [name, c] of Object.entries(coldEverywhere)) {
 out();
 out('## Goals');
 out();
-out('Checked by this run, never by a test (timings flake; the .wasm's and the tarball's sizes are also held by tests, tests/js/pack.test.mjs).');
+out('Checked by this run, never by a test (timings flake; the sizes of the .wasm and the tarball are also held by tests, tests/js/pack.test.mjs).');
 out();
 const mark = (ok) => (ok ? 'met' : 'not met');
 const vsJs = (bits) => Math.min(peer(bits, 'jsrsasign'), peer(bits, 'node-forge')) / pure(bits);

@@ -410,7 +410,7 @@ out();
 out('## Reproduce');
 out();
 out('```sh');
-out('npm run bench          # about four minutes (every runtime); writes this file');
+out('npm run bench          # about five minutes (every runtime); writes this file');
 out('npm run bench -- --quick');
 out('```');
 out();

@@ -32,7 +32,7 @@ const call = async (body) => {
 const rows = [];
 try {
   for (const bits of [2048, 4096]) {
-    const n = bits === 2048 ? 20 : 5;
+    const n = bits === 2048 ? 20 : 10;
     const { names } = await call({ bits, n: 0 });
     const samples = Object.fromEntries(names.map((name) => [name, []]));
     for (let round = 0; round < 7; round += 1) {

@@ -340,7 +340,7 @@ if (web) {
 }
 out('## Every runtime');
 out();
-out('The packed tarball installed into a scratch app, as a user installs it; each runtime signs through each engine it has, beside jose and jsrsasign on the same runtime (tests/runtimes/bench.mjs). "default" is `signJwtAsync` with no engine named, the path every token source takes. Key parsed once; medians of interleaved rounds, in milliseconds (in Node, Deno and Bun, the median of three processes\' medians). workerd\'s clock stands still during a request, so there each signer is timed from outside (requests that sign n times, less one that signs none); the browsers\' pages are served cross-origin isolated, where their clocks are fine (Firefox rounds to 1 ms otherwise).');
+out('The packed tarball installed into a scratch app, as a user installs it; each runtime signs through each engine it has, beside jose and jsrsasign on the same runtime (tests/runtimes/bench.mjs). "default" is `signJwtAsync` with no engine named, the path every token source takes. Key parsed once; medians of interleaved rounds, in milliseconds (in Node, Deno and Bun, the median of three processes\' medians, each process pinned to one CPU; the wasm engine and jsrsasign are timed in rounds of their own). workerd\'s clock stands still during a request, so there each signer is timed from outside (requests that sign n times, less one that signs none); the browsers\' pages are served cross-origin isolated, where their clocks are fine (Firefox rounds to 1 ms otherwise).');
 out();
 for (const [name, result] of Object.entries(everywhere)) {
   out(`### ${name}`);

@@ -3,37 +3,19 @@
 // workerd is started through miniflare and asked for one JWT. The time is
 // from starting it to the JWT; prints the medians as JSON.
 // Run with Node 22 or later:  node run-cold-workerd.mjs KEY.json RUNS
-import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { bundle, miniflare } from './workerd.mjs';
 
-const here = process.cwd();
-const tools = process.env.IAMJWT_RUNTIMES;
-const require = createRequire(join(tools, 'package.json'));
-const { Miniflare } = await import(require.resolve('miniflare'));
 const key = readFileSync(process.argv[2], 'utf8');
 const runs = Number(process.argv[3]);
 const scripts = {};
-for (const name of ['iamjwt', 'jose']) {
-  const outdir = `out-cold-${name}`;
-  execFileSync(process.execPath, [
-    join(tools, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', `worker-cold-${name}.mjs`, '--name', `iamjwt-cold-${name}`,
-    '--compatibility-date', '2026-07-30', '--dry-run', '--outdir', outdir,
-  ], { cwd: here, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } });
-  scripts[name] = join(here, outdir, readdirSync(join(here, outdir)).find((f) => /\.m?js$/.test(f)));
-}
+for (const name of ['iamjwt', 'jose']) scripts[name] = bundle(`out-cold-${name}`, { script: `worker-cold-${name}.mjs`, name: `iamjwt-cold-${name}` });
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
 const times = { iamjwt: [], jose: [] };
 for (let round = 0; round < runs; round += 1) {
   for (const name of Object.keys(times)) {
     const t = performance.now();
-    const mf = new Miniflare({
-      modules: true,
-      scriptPath: scripts[name],
-      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-      compatibilityDate: '2026-07-30',
-    });
+    const mf = miniflare(scripts[name]);
     try {
       const jwt = await (await mf.dispatchFetch('http://localhost/', { method: 'POST', body: key })).text();
       if (jwt.split('.').length !== 3) throw new Error(`${name} answered ${jwt.slice(0, 80)}`);

@@ -14,7 +14,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const tool = (path) => join(TOOLS, 'node_modules', path);
 
 const RUNNERS = [
-  'suite.mjs', 'run-cli.mjs', 'worker.mjs', 'wrangler.toml', 'run-workerd.mjs', 'browser.html', 'vite-app', 'esbuild-app',
+  'suite.mjs', 'run-cli.mjs', 'worker.mjs', 'wrangler.toml', 'workerd.mjs', 'run-workerd.mjs', 'browser.html', 'vite-app', 'esbuild-app',
   'bench.mjs', 'run-bench-cli.mjs', 'worker-bench.mjs', 'run-bench-workerd.mjs', 'bench.html',
   'cold-iamjwt.mjs', 'cold-jose.mjs', 'cold-jose-sign.mjs', 'worker-cold-iamjwt.mjs', 'worker-cold-jose.mjs', 'run-cold-workerd.mjs',
 ];

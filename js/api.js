@@ -76,7 +76,7 @@ function finishChecked(handle, input, signature, verified) {
   return handle.finishPlatformVerifiedJwt(input, signature);
 }
 
-/** Signs with the native engine: the core builds the input, the platform signs, the core verifies and finishes. */
+/** Signs with the native engine: the core builds the input, the platform signs and checks the signature, the core finishes. */
 function signNative(owner, handle, options) {
   const key = platformKey('native', owner, handle);
   const input = handle.signingInput(options);

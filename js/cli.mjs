@@ -282,14 +282,15 @@ function tokenSource(values, command) {
   if (sources.length > 1) throw usage(`give only one of --${sources.join(', --')}`, command);
   const timeout = integer(values.timeout, 'timeout', command);
   const transport = timeout === undefined ? {} : { timeoutMs: timeout * 1000 };
-  const metadataOnly = (name) => {
+  // An option the chosen source does not take.
+  const notFor = (name) => {
     if (values[name] !== undefined) throw usage(`--${name} does not apply to ${sources[0] ? `--${sources[0]}` : 'this source'}`, command);
   };
   const federationOnly = ['subject-token', 'subject-token-file', 'github-oidc', 'oidc-audience'];
-  if (sources[0] !== 'federation') federationOnly.forEach(metadataOnly);
+  if (sources[0] !== 'federation') federationOnly.forEach(notFor);
   switch (sources[0]) {
     case 'federation': {
-      metadataOnly('aud'); metadataOnly('metadata-url');
+      notFor('aud'); notFor('metadata-url');
       const given = ['subject-token', 'subject-token-file', 'github-oidc'].filter((name) => values[name] !== undefined);
       if (given.length !== 1) throw usage('--federation takes one of --subject-token, --subject-token-file or --github-oidc', command);
       if (values['oidc-audience'] !== undefined && !values['github-oidc']) throw usage('--oidc-audience goes with --github-oidc', command);
@@ -304,18 +305,18 @@ function tokenSource(values, command) {
       });
     }
     case 'oauth': {
-      metadataOnly('aud'); metadataOnly('metadata-url');
+      notFor('aud'); notFor('metadata-url');
       const token = values.oauth === '-' ? readStdin('the OAuth token') : values.oauth;
       return oauthTokenSource(token.trim(), { endpoint: values.endpoint, ...transport });
     }
     case 'metadata':
-      metadataOnly('endpoint'); metadataOnly('aud');
+      notFor('endpoint'); notFor('aud');
       return metadataTokenSource({ flavor: values.metadata, baseUrl: values['metadata-url'], ...transport });
     case 'ibm-profile':
-      metadataOnly('endpoint'); metadataOnly('aud');
+      notFor('endpoint'); notFor('aud');
       return ibmTrustedProfileTokenSource({ profile: values['ibm-profile'], baseUrl: values['metadata-url'], ...transport });
     default:
-      metadataOnly('metadata-url');
+      notFor('metadata-url');
       return serviceAccountTokenSource(readKey(values, command), { endpoint: values.endpoint, audience: values.aud, ...transport });
   }
 }

@@ -3,7 +3,7 @@
 // Prints ratios (medians after warm-up) and writes BENCHMARKS.md. Nothing
 // here is asserted: timings belong to this report, never to tests.
 import { execFileSync } from 'node:child_process';
-import { constants, createPrivateKey, sign as cryptoSign } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import * as jose from 'jose';
 import * as iamjwt from '../js/node.mjs';
+import { KeyHandle } from '../pkg/iamjwt.js';
 import { runtimeBench } from './runtimes.mjs';
 import { exportNames, sizeWithExports } from './wasm-exports.mjs';
 
@@ -131,6 +132,35 @@ const PARTS = [
 /** Bytes as KB of 1000, one decimal. */
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 
+/**
+ * What checking a platform signature costs before it becomes a JWT: the
+ * platform's public operation (node:crypto's verify, as the native engine
+ * does it) against the core's check in wasm (`finishJwt`, which verifies
+ * then finishes, less `finishPlatformVerifiedJwt`, which only finishes).
+ */
+async function signatureChecks() {
+  const out = [];
+  for (const bits of [2048, 4096]) {
+    const json = readFileSync(join(root, `tests/fixtures/key-${bits}.json`), 'utf8');
+    const handle = KeyHandle.fromJson(json);
+    const privateKey = createPrivateKey(JSON.parse(json).private_key.replace(/^PLEASE.*\n/, ''));
+    const publicKey = createPublicKey(privateKey);
+    const input = handle.signingInput({ now: Date.now() / 1000 });
+    const data = Buffer.from(input);
+    const pss = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+    const signature = cryptoSign('sha256', data, { key: privateKey, ...pss });
+    const [platform, checked, unchecked] = await timeRounds([
+      () => cryptoVerify('sha256', data, { key: publicKey, ...pss }, signature),
+      () => handle.finishJwt(input, signature),
+      () => handle.finishPlatformVerifiedJwt(input, signature),
+    ], BUDGET_MS);
+    handle.free();
+    out.push({ bits, platform, core: checked - unchecked });
+    log(`  RSA-${bits}: node:crypto verify ${platform.toFixed(3)} ms, the core's check ${(checked - unchecked).toFixed(3)} ms`);
+  }
+  return out;
+}
+
 function sizes() {
   const wasm = readFileSync(join(root, 'pkg/iamjwt_bg.wasm'));
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: root, encoding: 'utf8' }));
@@ -231,6 +261,8 @@ const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 
 log('signing (Node)…');
 const rows = await signing();
+log('signature checks (Node)…');
+const checks = await signatureChecks();
 log('sizes…');
 const size = sizes();
 log('browser…');
@@ -263,6 +295,14 @@ const pure = (bits) => rows.find((r) => r.bits === bits && r.name === 'iamjwt (w
 const peer = (bits, name) => rows.find((r) => r.bits === bits && r.name === name).sign;
 out('The wasm engine (rsa 0.10) against the pure-JS signers, key parsed once: ' +
   [2048, 4096].map((bits) => `RSA-${bits} ${(peer(bits, 'jsrsasign') / pure(bits)).toFixed(2)}× faster than jsrsasign and ${(peer(bits, 'node-forge') / pure(bits)).toFixed(2)}× faster than node-forge`).join('; ') + '.');
+out();
+out('## Checking a platform signature');
+out();
+out('Before a platform signature (node:crypto, WebCrypto) becomes a JWT, it is verified: by the platform\'s own public operation, or, for an engine without one, by the core in wasm. In Node, key parsed once, medians of interleaved rounds (the core\'s check is `finishJwt` less `finishPlatformVerifiedJwt`).');
+out();
+out('| key | node:crypto verify | the core\'s check in wasm | ×node:crypto | node:crypto sign |');
+out('|---|---:|---:|---:|---:|');
+for (const c of checks) out(`| RSA-${c.bits} | ${c.platform.toFixed(3)} | ${c.core.toFixed(3)} | ${ratio(c.core, c.platform)} | ${fmt(peer(c.bits, 'node:crypto'))} |`);
 out();
 out('## Size');
 out();

@@ -51,6 +51,29 @@ test(`the .wasm is at most ${WASM_BUDGET_GZIP / 1000} KB gzip -9`, () => {
   assert.ok(gzip <= WASM_BUDGET_GZIP, `pkg/iamjwt_bg.wasm: ${wasm.length} bytes, ${gzip} gzip -9: over the budget`);
 });
 
+// The WebAssembly features the .wasm may use: those of Chrome and Edge 96,
+// Firefox 79 and Safari 15 (js/platform.js, the README). binaryen validates
+// it with only these enabled, after dropping the features section the
+// build wrote (which would enable its own list).
+const WASM_FEATURES = [
+  'mutable-globals', 'nontrapping-float-to-int', 'bulk-memory', 'bulk-memory-opt', 'sign-ext',
+  'reference-types', 'call-indirect-overlong', 'multivalue',
+];
+
+function validatesWith(features) {
+  const wasmOpt = `${root}node_modules/binaryen/bin/wasm-opt`;
+  const stripped = join(scratch, 'no-features.wasm');
+  execFileSync(wasmOpt, [`${root}pkg/iamjwt_bg.wasm`, '--strip-target-features', '-o', stripped]);
+  return spawnSync(wasmOpt, [stripped, '--mvp-features', ...features.map((f) => `--enable-${f}`), '-o', join(scratch, 'checked.wasm')], { encoding: 'utf8' });
+}
+
+test('the .wasm needs no WebAssembly feature beyond Safari 15\'s (no SIMD, no threads)', () => {
+  const allowed = validatesWith(WASM_FEATURES);
+  assert.equal(allowed.status, 0, allowed.stderr.slice(0, 500));
+  // The validator does check: without reference types and bulk memory it fails.
+  assert.notEqual(validatesWith(['mutable-globals', 'sign-ext']).status, 0);
+});
+
 const TARBALL_BUDGET_UNPACKED = 400_000;
 
 test(`the tarball unpacks to at most ${TARBALL_BUDGET_UNPACKED / 1000} KB, with no runtime dependency`, () => {

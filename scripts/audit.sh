@@ -25,6 +25,10 @@ rm -rf "$db"
 mkdir -p "$(dirname "$db")"
 git -c init.defaultBranch=main clone --quiet "$bundle" "$db"
 echo "audit: advisories from $bundle ($(git -C "$db" log -1 --format=%cs))" >&2
+# cargo deny reads the crate graph offline, and cargo metadata needs every
+# crate of every target for that (r-efi, say, a UEFI-only dependency of
+# getrandom): a Cargo home that never built the project has none of them.
+cargo fetch --locked --quiet
 cargo deny --offline --log-level error check advisories licenses bans sources
 npm audit --omit=dev --audit-level=low
 node -e 'const p=require("./package.json"); const n=Object.keys(p.dependencies??{}).length; if(n) { console.error(`audit: ${n} runtime dependencies; the package must have none`); process.exit(1) } console.log("audit: 0 runtime npm dependencies")'

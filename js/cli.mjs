@@ -64,10 +64,11 @@ Examples
 
 Usage
   iamjwt token --key FILE [--endpoint URL] [--aud URL] [--json]
-  iamjwt token --federation SA_ID --subject-token TOKEN|- [--endpoint URL] [--json]
   iamjwt token --federation SA_ID --subject-token-file FILE [--endpoint URL] [--json]
+  iamjwt token --federation SA_ID --subject-token - [--endpoint URL] [--json]
   iamjwt token --federation SA_ID --github-oidc [--oidc-audience AUD] [--json]
-  iamjwt token --oauth TOKEN [--endpoint URL] [--json]
+  iamjwt token --oauth-file FILE [--endpoint URL] [--json]
+  iamjwt token --oauth - [--endpoint URL] [--json]
   iamjwt token --metadata gce|ec2 [--metadata-url URL] [--json]
   iamjwt token --ibm-profile ID_OR_CRN [--metadata-url URL] [--json]
 
@@ -77,14 +78,15 @@ Options
                        $YC_SERVICE_ACCOUNT_KEY_FILE
   --federation SA_ID   workload identity federation: exchange an external
                        OIDC token for this service account's IAM token
-  --subject-token T    the OIDC token; - reads stdin
+  --subject-token -    read the OIDC token from stdin
   --subject-token-file FILE
                        read the OIDC token from FILE (a Kubernetes
-                       projected token, say)
+                       projected token, say; at most 16 KB, a JWT)
   --github-oidc        ask GitHub Actions for the job's OIDC token (the job
                        needs permissions: id-token: write)
   --oidc-audience AUD  that token's audience (default: GitHub's)
-  --oauth TOKEN        exchange a Yandex OAuth token; - reads stdin
+  --oauth-file FILE    exchange the Yandex OAuth token in FILE
+  --oauth -            the same, read from stdin
   --metadata FLAVOR    ask the VM's metadata service, gce or ec2 format
   --ibm-profile VALUE  an IBM Cloud trusted profile id, or a CRN (crn:…);
                        'default' for the instance's default profile
@@ -95,8 +97,14 @@ Options
   --metadata-url URL   the metadata service (default http://169.254.169.254)
   --timeout SECONDS    per attempt (default 10; 2 for metadata)
   --json               print {"iamToken","expiresAt"}
+  --allow-insecure-http
+                       send the credential over plain http to any host;
+                       without it http:// goes only to 127.0.0.0/8, ::1,
+                       localhost and (metadata, IBM) 169.254.169.254
 
 Retries network errors, 429 and 5xx with backoff; never other 4xx.
+Secrets go in files, stdin or the environment, never in arguments, which
+ps and shell history show.
 
 Examples
   iamjwt token --key key.json
@@ -109,14 +117,21 @@ Examples
   emulator: `Run a local stand-in for every token source, as strict as the real ones.
 
 Usage
-  iamjwt emulator --key FILE [--key FILE…] [--oidc-key FILE…] [--port N]
+  iamjwt emulator --key FILE [--key FILE…] [--oidc-issuer FILE…] [--port N]
 
 Options
   --key FILE       register this authorized key's public key (repeatable);
                    the first one's service account is the VM's
-  --oidc-key FILE  an OIDC issuer's key, a public key PEM or JWKS, whose
-                   RS256 tokens federation exchanges (repeatable)
+  --oidc-issuer FILE
+                   an OIDC issuer whose RS256 tokens federation exchanges
+                   (repeatable), as JSON: {"issuer", "audiences": [...],
+                   "subjects": {"SA_ID": ["sub", ...]}, "keys": [JWK...]}
+                   ("publicKey": PEM may stand in for "keys")
   --port N         port on 127.0.0.1 (default 8910; 0 picks a free one)
+  --cors-origin O  a page origin (http://127.0.0.1:5173, say) that may call
+                   IAM and federation from a browser (repeatable); no
+                   other origin gets CORS headers, and the metadata paths
+                   never do
 
 Serves, on one port, until interrupted:
   POST /iam/v1/tokens   IAM's JWT exchange (aud: this URL or IAM's own)
@@ -124,15 +139,15 @@ Serves, on one port, until interrupted:
   GET  /latest/meta-data/iam/security-credentials/default/
   PUT  /instance_identity/v1/token, POST /instance_identity/v1/iam_token
   POST /oauth/token     workload identity federation
-Prints the IAM token URL on stdout, the rest on stderr. Answers carry CORS
-headers.
+Prints the IAM token URL on stdout, the rest on stderr. Answers only
+requests addressed to 127.0.0.1:PORT or localhost:PORT.
 
 Examples
   iamjwt emulator --key key.json
   iamjwt token --key key.json --endpoint http://127.0.0.1:8910/iam/v1/tokens
   iamjwt token --metadata gce --metadata-url http://127.0.0.1:8910
-  iamjwt emulator --key key.json --oidc-key issuer.jwks.json
-  iamjwt token --federation SA_ID --subject-token "$OIDC" --endpoint http://127.0.0.1:8910/oauth/token
+  iamjwt emulator --key key.json --oidc-issuer issuer.json
+  iamjwt token --federation SA_ID --subject-token-file oidc.jwt --endpoint http://127.0.0.1:8910/oauth/token
 `,
   jwt: `Sign a PS256 JWT for the Yandex Cloud IAM token exchange.
 
@@ -171,22 +186,24 @@ Examples
   decode: `Show a JWT's header and payload, without checking anything.
 
 Usage
-  iamjwt decode JWT
+  iamjwt decode -
 
 Arguments
-  JWT  the token; - reads it from stdin
+  -    read the JWT from stdin (a JWT in an argument shows in ps and
+       shell history; one is still taken)
 
 Examples
-  iamjwt decode eyJ0eXAiOiJKV1Qi...
   iamjwt jwt --key key.json | iamjwt decode -
+  iamjwt decode - < token.jwt
 `,
   verify: `Verify a JWT: PS256 signature, lifetime, expiry, and kid/iss against the key.
 
 Usage
-  iamjwt verify JWT --key FILE [--aud URL] [--leeway SECONDS]
+  iamjwt verify - --key FILE [--aud URL] [--leeway SECONDS]
 
 Arguments
-  JWT  the token; - reads it from stdin
+  -    read the JWT from stdin (a JWT in an argument shows in ps and
+       shell history; one is still taken)
 
 Options
   --key FILE         an authorized key, a key description with public_key,
@@ -198,21 +215,24 @@ Options
 Exits 0 when valid, 1 when not, saying why.
 
 Examples
-  iamjwt verify "$JWT" --key key.json
   iamjwt jwt --key key.json | iamjwt verify - --key key.json
+  iamjwt verify - --key key.json < token.jwt
 `,
 };
 
 const COMMON = { help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } };
 const OPTIONS = {
   token: {
-    key: { type: 'string' }, oauth: { type: 'string' }, metadata: { type: 'string' }, 'ibm-profile': { type: 'string' },
+    key: { type: 'string' }, oauth: { type: 'string' }, 'oauth-file': { type: 'string' }, metadata: { type: 'string' }, 'ibm-profile': { type: 'string' },
     federation: { type: 'string' }, 'subject-token': { type: 'string' }, 'subject-token-file': { type: 'string' },
     'github-oidc': { type: 'boolean' }, 'oidc-audience': { type: 'string' },
     endpoint: { type: 'string' }, aud: { type: 'string' }, 'metadata-url': { type: 'string' },
-    timeout: { type: 'string' }, json: { type: 'boolean' },
+    timeout: { type: 'string' }, json: { type: 'boolean' }, 'allow-insecure-http': { type: 'boolean' },
   },
-  emulator: { key: { type: 'string', multiple: true }, 'oidc-key': { type: 'string', multiple: true }, port: { type: 'string' } },
+  emulator: {
+    key: { type: 'string', multiple: true }, 'oidc-issuer': { type: 'string', multiple: true }, port: { type: 'string' },
+    'cors-origin': { type: 'string', multiple: true },
+  },
   jwt: { key: { type: 'string' }, ttl: { type: 'string' }, aud: { type: 'string' }, now: { type: 'string' } },
   check: { key: { type: 'string' }, json: { type: 'boolean' } },
   decode: {},
@@ -233,7 +253,7 @@ function readStdin(what) {
 
 function readKey(values, command) {
   const file = values.key;
-  if (file !== undefined) return readFile(file, file === '-' ? 'the key' : 'the key file');
+  if (file !== undefined) return readFile(file, file === '-' ? 'the key' : '--key', 'in IAMJWT_KEY or on stdin with --key -');
   for (const name of ['IAMJWT_KEY', 'YC_SERVICE_ACCOUNT_KEY_FILE']) {
     const value = process.env[name];
     if (value !== undefined && value.trim() !== '') return keyFromEnvironment(name, value);
@@ -256,6 +276,27 @@ function keyFromEnvironment(name, value) {
   return isFile ? readFile(text, `the key file ${name} names`) : value;
 }
 
+/**
+ * How a value that is not a readable file is named in a message. A path is
+ * quoted; anything that may be a secret (the key's JSON or its base64, a
+ * token pasted in the wrong place) never is, and the message names the
+ * ways to pass it that stay out of argv.
+ */
+function unreadable(value, flag, why, ways) {
+  const text = String(value);
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') || /"private_key"|"privateKey"|PRIVATE KEY/.test(text)) {
+    return `the ${flag} value is the key's JSON itself, not a path; it is not shown. Pass it ${ways} instead: an argument shows in ps and shell history`;
+  }
+  const pathLike = text.length <= 200 && /^[\w./~:+@-]+$/.test(text) && !/^[A-Za-z0-9+/=_-]{40,}$/.test(text);
+  if (!pathLike) {
+    return `the ${flag} value is not a readable file, and looks like base64 or a token, so it is not shown. Pass a secret ${ways}: an argument shows in ps and shell history`;
+  }
+  return `cannot read ${flag} ${text}: ${why}`;
+}
+
+const WHY = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory', ENAMETOOLONG: 'the name is too long' };
+
 function readToken(positional) {
   const token = positional === '-' ? readStdin('the JWT') : positional;
   return token.trim();
@@ -267,21 +308,24 @@ function integer(value, name, command) {
   return Number(value);
 }
 
-function readFile(file, what) {
-  if (file === '-') return readStdin(what);
+/** A file's text (or stdin's, for -). `flag` names the option; `ways` says how to pass a secret outside argv. */
+function readFile(file, flag, ways = 'in a file') {
+  if (file === '-') return readStdin(flag);
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' }[e.code] ?? e.code ?? e.message;
-    throw new CliError('ERR_INPUT_READ', `cannot read ${what} ${file}: ${why}`);
+    throw new CliError('ERR_INPUT_READ', unreadable(file, flag, WHY[e.code] ?? e.code ?? 'unreadable', ways));
   }
 }
 
 function tokenSource(values, command) {
-  const sources = ['key', 'federation', 'oauth', 'metadata', 'ibm-profile'].filter((name) => values[name] !== undefined);
+  const sources = ['key', 'federation', 'oauth', 'oauth-file', 'metadata', 'ibm-profile'].filter((name) => values[name] !== undefined);
   if (sources.length > 1) throw usage(`give only one of --${sources.join(', --')}`, command);
   const timeout = integer(values.timeout, 'timeout', command);
-  const transport = timeout === undefined ? {} : { timeoutMs: timeout * 1000 };
+  const transport = {
+    ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+    ...(values['allow-insecure-http'] ? { allowInsecureHttp: true } : {}),
+  };
   // An option the chosen source does not take.
   const notFor = (name) => {
     if (values[name] !== undefined) throw usage(`--${name} does not apply to ${sources[0] ? `--${sources[0]}` : 'this source'}`, command);
@@ -304,9 +348,12 @@ function tokenSource(values, command) {
         ...transport,
       });
     }
-    case 'oauth': {
+    case 'oauth':
+    case 'oauth-file': {
       notFor('aud'); notFor('metadata-url');
-      const token = values.oauth === '-' ? readStdin('the OAuth token') : values.oauth;
+      const token = sources[0] === 'oauth-file'
+        ? readFile(values['oauth-file'], '--oauth-file')
+        : values.oauth === '-' ? readStdin('the OAuth token') : values.oauth;
       return oauthTokenSource(token.trim(), { endpoint: values.endpoint, ...transport });
     }
     case 'metadata':
@@ -331,13 +378,20 @@ const commands = {
   async emulator(values, _, command) {
     const files = values.key ?? [];
     if (files.length === 0) throw usage('give at least one --key FILE to register', command);
-    const keys = files.map((file) => readFile(file, 'the key file'));
-    const oidcKeys = (values['oidc-key'] ?? []).map((file) => readFile(file, 'the OIDC issuer key file'));
+    const keys = files.map((file) => readFile(file, '--key'));
+    const issuers = (values['oidc-issuer'] ?? []).map((file) => readFile(file, '--oidc-issuer'));
     const port = integer(values.port, 'port', command) ?? 8910;
+    const corsOrigins = (values['cors-origin'] ?? []).map((origin) => {
+      try {
+        return new URL(origin).origin;
+      } catch {
+        throw usage('--cors-origin takes an origin such as http://127.0.0.1:5173', command);
+      }
+    });
     const { startEmulator } = await import('./emulator.mjs');
     let emulator;
     try {
-      emulator = await startEmulator({ keys, oidcKeys, port, log: (line) => process.stderr.write(`${line}\n`) });
+      emulator = await startEmulator({ keys, issuers, corsOrigins, port, log: (line) => process.stderr.write(`${line}\n`) });
     } catch (e) {
       if (e.code === 'EADDRINUSE') throw new CliError('ERR_PORT_IN_USE', `port ${port} is in use; pick another with --port`);
       throw e;
@@ -345,7 +399,7 @@ const commands = {
     process.stdout.write(`${emulator.tokenUrl}\n`);
     for (const k of emulator.keys) process.stderr.write(`registered key ${k.id} of service account ${k.serviceAccountId}\n`);
     process.stderr.write(`VM metadata (GCE, EC2, IBM) for ${emulator.keys[0].serviceAccountId}: ${emulator.metadataUrl}\n`);
-    process.stderr.write(`federation: ${emulator.federationUrl}${oidcKeys.length ? '' : ' (give --oidc-key FILE to take subject tokens)'}\n`);
+    process.stderr.write(`federation: ${emulator.federationUrl}${issuers.length ? '' : ' (give --oidc-issuer FILE to take subject tokens)'}\n`);
     process.stderr.write('serving on 127.0.0.1; Ctrl-C stops\n');
     await new Promise((resolve) => {
       process.once('SIGINT', resolve);
@@ -413,10 +467,13 @@ async function main(argv) {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  if (!Object.hasOwn(commands, command)) throw usage(`unknown command '${command.slice(0, 40)}'`);
+  if (!Object.hasOwn(commands, command)) {
+    // A word is quoted; anything else may be a secret pasted first, and is not.
+    throw usage(/^[a-z][\w-]{0,30}$/i.test(command) ? `unknown command '${command}'` : 'unknown command (the first argument, not shown)');
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...COMMON, ...OPTIONS[command] }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options: { ...COMMON, ...OPTIONS[command] }, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     // An option whose value is missing (at the end, or before another option).
     const missing = /^Option '(--[\w-]+)[^']*' argument (?:is ambiguous|missing)/.exec(e.message);
@@ -425,14 +482,18 @@ async function main(argv) {
     const first = e.message.split(/\.(?:\s|$)/)[0];
     throw usage(first.charAt(0).toLowerCase() + first.slice(1), command);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   if (values.help) {
     process.stdout.write(HELP[command]);
     return 0;
   }
   if (positionals.length !== POSITIONALS[command]) {
+    // Named by position, never quoted: a stray argument is often a token.
+    const stray = tokens.filter((t) => t.kind === 'positional')[POSITIONALS[command]];
     throw usage(
-      POSITIONALS[command] ? `${command} takes one JWT (or - for stdin)` : `${command} takes no arguments, got '${positionals[0].slice(0, 40)}'`,
+      POSITIONALS[command] && positionals.length < POSITIONALS[command]
+        ? `${command} takes one JWT: - reads it from stdin`
+        : `${command} takes ${POSITIONALS[command] ? 'one argument' : 'no arguments'}, but got another at position ${stray.index + 2} (not shown, as it may be a secret)`,
       command,
     );
   }

@@ -1,8 +1,10 @@
 // The local emulator's HTTP server (Node): IAM, the VM metadata services
 // (GCE, EC2, IBM) and federation. The core decides every answer
 // (src/token/emulator.rs); this file listens on 127.0.0.1, reads bodies,
-// stamps the clock, request ids and tokens, and sends CORS headers so a page
-// can call it.
+// stamps the clock, request ids and tokens. It answers only requests whose
+// Host is its own address (no DNS rebinding), and sends CORS headers only
+// to the page origins it was given, and never on the metadata paths (no
+// real metadata service has them).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import './load-node.mjs';
@@ -12,26 +14,55 @@ import { EmulatorCore } from '../pkg/iamjwt.js';
 export const PATHS = Object.freeze(EmulatorCore.paths());
 export const TOKEN_PATH = PATHS.iam;
 const MAX_BODY = 64 * 1024;
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, PUT, POST, OPTIONS',
-  'access-control-allow-headers': 'content-type, accept, authorization, metadata-flavor',
-  'access-control-max-age': '600',
-};
+/** The paths a page may call across origins: IAM and federation, never metadata. */
+const CORS_PATHS = new Set([PATHS.iam, PATHS.federation]);
+
+/** CORS headers for a request from one of `origins` to a path a page may call; none otherwise. */
+function corsHeaders(req, origins) {
+  const origin = req.headers.origin;
+  const path = (req.url ?? '').split('?')[0];
+  if (typeof origin !== 'string' || !origins.has(origin) || !CORS_PATHS.has(path)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': 'POST, OPTIONS',
+    'access-control-allow-headers': 'content-type, accept',
+    'access-control-max-age': '600',
+    vary: 'origin',
+  };
+}
+
+/**
+ * The Host values a server on `url` answers: its own address and port, and
+ * localhost on that port. A page on another name that resolves to
+ * 127.0.0.1 (DNS rebinding) sends its own name, and is refused.
+ */
+export function ownHosts(url) {
+  const { host, port } = new URL(url);
+  return new Set([host, `localhost:${port}`]);
+}
+
+/** Whether to answer: the Host is one of `hosts`. Else a 421 is sent and false returned. */
+export function hostAllowed(req, res, hosts) {
+  if (hosts.has(String(req.headers.host ?? '').toLowerCase())) return true;
+  res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('misdirected request: this server answers only its own loopback address\n');
+  return false;
+}
 
 /**
  * A request handler for the emulator's paths, for a server of the
- * caller's. Registers the public keys of the given authorized keys (JSON
- * texts) and the OIDC issuer keys (PEM or JWKS texts) for federation;
- * returns `{ handle(req, res), keys }`.
+ * caller's (which checks the Host). Registers the public keys of the given
+ * authorized keys (JSON texts) and the OIDC issuers (JSON texts) for
+ * federation; `corsOrigins` are the page origins that may call IAM and
+ * federation from a browser. Returns `{ handle(req, res), keys }`.
  */
-export function emulatorHandler({ keys = [], oidcKeys = [], tokenUrl, log = () => {} }) {
+export function emulatorHandler({ keys = [], issuers = [], tokenUrl, corsOrigins = [], log = () => {} }) {
   const core = new EmulatorCore(tokenUrl);
   const registered = keys.map((json) => core.addKey(json));
-  for (const text of oidcKeys) core.addIssuerKeys(text);
+  for (const text of issuers) core.addIssuer(text);
+  const origins = new Set(corsOrigins.map((o) => new URL(o).origin));
   function handle(req, res) {
     const reply = (status, body) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...CORS });
+      res.writeHead(status, { 'content-type': 'application/json', ...corsHeaders(req, origins) });
       res.end(body);
       log(`${req.method} ${req.url} ${status}`);
     };
@@ -75,19 +106,21 @@ export async function listenLocal({ port = 0, host = '127.0.0.1' } = {}) {
 
 /**
  * Starts the emulator on `host:port` (port 0 picks a free one) with the
- * public keys of the given authorized keys (JSON texts) and OIDC issuer
- * keys. Resolves to `{ url, tokenUrl, federationUrl, metadataUrl, keys, close }`.
+ * public keys of the given authorized keys (JSON texts), OIDC issuers, and
+ * the page origins that may call it (`corsOrigins`). Resolves to `{ url,
+ * tokenUrl, federationUrl, metadataUrl, keys, close }`.
  */
-export async function startEmulator({ keys = [], oidcKeys = [], port = 0, host = '127.0.0.1', log = () => {} } = {}) {
+export async function startEmulator({ keys = [], issuers = [], corsOrigins = [], port = 0, host = '127.0.0.1', log = () => {} } = {}) {
   const { server, url, close } = await listenLocal({ port, host });
   const tokenUrl = `${url}${TOKEN_PATH}`;
   let emulator;
   try {
-    emulator = emulatorHandler({ keys, oidcKeys, tokenUrl, log });
+    emulator = emulatorHandler({ keys, issuers, tokenUrl, corsOrigins, log });
   } catch (error) {
     await close();
     throw error;
   }
-  server.on('request', emulator.handle);
+  const hosts = ownHosts(url);
+  server.on('request', (req, res) => { if (hostAllowed(req, res, hosts)) emulator.handle(req, res); });
   return { url, tokenUrl, federationUrl: `${url}${PATHS.federation}`, metadataUrl: url, keys: emulator.keys, close };
 }

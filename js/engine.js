@@ -28,7 +28,8 @@ export function webCryptoEngine() {
 }
 
 // A text-file reader, where there is a file system (the Node entry: Node,
-// Deno, Bun): `readTextFile(path) → Promise<string>`. For a federation
+// Deno, Bun): `readTextFile(path, maxBytes) → Promise<string>`, at most
+// maxBytes of the file. For a federation
 // source's subject token file, re-read on every refresh.
 let fileReader = null;
 

@@ -31,6 +31,8 @@ export type IamJwtErrorCode =
   | 'ERR_RESPONSE_INVALID'
   | 'ERR_METADATA_REJECTED'
   | 'ERR_OIDC_UNAVAILABLE'
+  | 'ERR_INSECURE_URL'
+  | 'ERR_SUBJECT_TOKEN_INVALID'
   | 'ERR_RNG'
   | 'ERR_CRYPTO'
   | 'ERR_KEY_FREED'
@@ -212,7 +214,13 @@ export interface KeyReport {
 export function checkKey(json: KeyInput, options?: { now?: number | Date }): KeyReport;
 
 /** The core's defaults. */
-export function defaults(): { audience: string; endpoint: string; ttl: number; maxTtl: number; leeway: number };
+export function defaults(): {
+  audience: string; endpoint: string; ttl: number; maxTtl: number; leeway: number;
+  /** The largest answer a token source reads; a larger one is abandoned as it streams (ERR_RESPONSE_INVALID). */
+  maxResponseBytes: number;
+  /** The largest subject token, or subject token file (ERR_SUBJECT_TOKEN_INVALID). */
+  maxSubjectTokenBytes: number;
+};
 
 // ---- Getting IAM tokens ----
 
@@ -232,6 +240,15 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Retries of network errors, 429 and 5xx; never of other 4xx. */
   retry?: { attempts?: number; baseMs?: number; maxMs?: number; budgetMs?: number };
+  /**
+   * Send the credential over plain http to any host. Without it, http:
+   * URLs are refused (ERR_INSECURE_URL) unless they name loopback
+   * (127.0.0.0/8, ::1, localhost) or, for the metadata sources,
+   * 169.254.169.254. For a test host you trust, such as an emulator
+   * container reached by name: the JWT, OAuth or subject token crosses
+   * the network in the clear.
+   */
+  allowInsecureHttp?: boolean;
 }
 
 export interface ExchangeOptions extends TransportOptions {
@@ -250,8 +267,10 @@ export interface ServiceAccountOptions extends ExchangeOptions {
 
 /**
  * A cached token. Refreshed on the call path once within max(5 min, 10 % of
- * its life) of expiry; concurrent calls share one request; a failed refresh
- * returns the old token while it is still valid. The `*TokenSource`
+ * its life) of expiry, but never sooner than 30 s after the last request
+ * (until then a token whose stated expiry has passed is kept); concurrent
+ * calls share one request; a failed refresh returns the old token while it
+ * is still valid. The `*TokenSource`
  * functions below make one; `new TokenSource(fetchToken)` gives the same
  * caching to any other way of getting a token.
  */

@@ -2,7 +2,7 @@
 // through node:crypto (OpenSSL). It receives PKCS#8 that the core made from
 // a key the core parsed and checked, and signs input the core built.
 import { constants, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { registerFileReader, registerNativeEngine } from './engine.js';
 
 const PSS = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
@@ -19,4 +19,21 @@ registerNativeEngine({
   verify: (key, data, signature) => verify('sha256', data, { key: key.public, ...PSS }, signature),
 });
 
-registerFileReader((path) => readFile(path, 'utf8'));
+// At most `maxBytes` of the file: a subject token file is small, and a
+// wrong path (a log, a device) must not be read whole.
+registerFileReader(async (path, maxBytes) => {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(maxBytes);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, size, maxBytes - size, null);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      if (size === maxBytes) break;
+    }
+    return buffer.subarray(0, size).toString('utf8');
+  } finally {
+    await file.close();
+  }
+});

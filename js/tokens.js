@@ -26,6 +26,56 @@ function aborted(signal) {
   return new IamJwtError('ERR_ABORTED', 'the request was aborted', { cause: signal?.reason });
 }
 
+/** The core's bounds: the largest answer, the largest subject token. */
+let bounds;
+function limits() {
+  ensureLoaded();
+  bounds ??= core.defaults();
+  return bounds;
+}
+
+/** An error no retry can mend (an answer over the bound): `send` throws it at once. */
+const final = (error) => Object.assign(error, { final: true });
+
+/**
+ * The body as text, read as it streams and abandoned past `limit` bytes: a
+ * `Content-Length` over it is refused before a byte is read, and an endless
+ * (chunked) answer stops at the bound, not at the timeout.
+ */
+async function boundedText(response, host, limit) {
+  const tooLarge = () => final(new IamJwtError('ERR_RESPONSE_INVALID', `${host} answered HTTP ${response.status} with more than ${limit} bytes; nothing past that was read`));
+  const declared = Number(response.headers?.get?.('content-length') ?? NaN);
+  if (declared > limit) {
+    await response.body?.cancel?.().catch(() => {});
+    throw tooLarge();
+  }
+  if (!response.body?.getReader) {
+    const text = await response.text();
+    if (new TextEncoder().encode(text).length > limit) throw tooLarge();
+    return text;
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
 /** One attempt: `{ status, body, retryAfter }`, or throws a network or timeout error. */
 async function attempt(request, { fetch, signal, timeoutMs }) {
   const timeout = new AbortController();
@@ -42,10 +92,10 @@ async function attempt(request, { fetch, signal, timeoutMs }) {
       const where = response.status ? `HTTP ${response.status}` : 'a redirect';
       throw Object.assign(new IamJwtError('ERR_FETCH_FAILED', `${new URL(request.url).host} answered with ${where}; iamjwt does not follow redirects, so give the final URL`), { redirect: true });
     }
-    const body = await response.text();
+    const body = await boundedText(response, new URL(request.url).host, limits().maxResponseBytes);
     return { status: response.status, body, retryAfter: response.headers.get('retry-after') ?? undefined };
   } catch (error) {
-    if (error?.redirect) throw error;
+    if (error?.redirect || error?.final) throw error;
     if (signal?.aborted) throw aborted(signal);
     const host = new URL(request.url).host;
     if (timeout.signal.aborted) {
@@ -76,8 +126,8 @@ async function send(request, options = {}) {
     try {
       result = await attempt(request, { fetch, signal: options.signal, timeoutMs });
     } catch (error) {
-      // An abort, or a redirect: asking again would change nothing.
-      if (error.code === 'ERR_ABORTED' || error.redirect) throw error;
+      // An abort, a redirect, an answer over the bound: asking again would change nothing.
+      if (error.code === 'ERR_ABORTED' || error.redirect || error.final) throw error;
       failure = error;
     }
     const retryable = core.isRetryable(failure ? undefined : result.status);
@@ -109,7 +159,7 @@ function tokenFlow(spec) {
 }
 
 /** The IAM flows' spec: the flow and the endpoint the user gave. */
-const iamFlow = (flow, options) => tokenFlow({ flow, endpoint: options?.endpoint });
+const iamFlow = (flow, options) => tokenFlow({ flow, endpoint: options?.endpoint, allowInsecureHttp: options?.allowInsecureHttp });
 
 function oauthTokenOf(oauthToken) {
   if (typeof oauthToken !== 'string' || !oauthToken.trim()) {
@@ -150,7 +200,12 @@ export class TokenSource {
     const now = nowSeconds();
     const current = this.#current;
     const valid = current && now < current.expiresAt.getTime() / 1000;
-    if (valid && (now < this.#refreshAt || now < this.#retryAfter)) return { ...current };
+    // Before the core's refresh time, the token is kept even when its
+    // stated expiry has passed: the core never puts that time sooner than
+    // its floor after the last request, so a short-lived or mis-dated
+    // token cannot make every call a request.
+    if (current && now < this.#refreshAt) return { ...current };
+    if (valid && now < this.#retryAfter) return { ...current };
     this.#inflight ??= this.#refresh(now).finally(() => { this.#inflight = undefined; });
     try {
       return { ...(await this.#inflight) };
@@ -205,7 +260,7 @@ export function oauthTokenSource(oauthToken, options = {}) {
 
 /** IAM tokens from a VM's metadata service, GCE (default) or EC2 format. */
 export function metadataTokenSource(options = {}) {
-  const flow = tokenFlow({ flow: 'metadata', flavor: options.flavor, baseUrl: options.baseUrl });
+  const flow = tokenFlow({ flow: 'metadata', flavor: options.flavor, baseUrl: options.baseUrl, allowInsecureHttp: options.allowInsecureHttp });
   return new TokenSource(() => obtain(flow, undefined, options));
 }
 
@@ -217,27 +272,33 @@ export function metadataTokenSource(options = {}) {
  */
 export function ibmTrustedProfileTokenSource(options = {}) {
   const profile = options.profile ?? options.profileCrn ?? options.profileId;
-  const instance = tokenFlow({ flow: 'ibm-instance', baseUrl: options.baseUrl });
-  const iam = tokenFlow({ flow: 'ibm-iam', baseUrl: options.baseUrl, profile });
+  const instance = tokenFlow({ flow: 'ibm-instance', baseUrl: options.baseUrl, allowInsecureHttp: options.allowInsecureHttp });
+  const iam = tokenFlow({ flow: 'ibm-iam', baseUrl: options.baseUrl, profile, allowInsecureHttp: options.allowInsecureHttp });
   return new TokenSource(async () => {
     const identity = await obtain(instance, undefined, options);
     return obtain(iam, identity.token, options);
   });
 }
 
-/** A subject token file's text, read now: Kubernetes rotates projected tokens, so every refresh reads it again. */
+/**
+ * A subject token file's token, read now (Kubernetes rotates projected
+ * tokens, so every refresh reads it again): at most the core's bound is
+ * read, and the core checks that it is a JWT, naming the file and never
+ * quoting it.
+ */
 async function readSubjectFile(path) {
   const read = fileReaderOf();
   if (!read) throw new IamJwtError('ERR_INPUT_READ', 'reading subjectTokenFile needs a file system (Node, Deno or Bun); pass subjectToken instead');
+  const limit = limits().maxSubjectTokenBytes;
   let text;
   try {
-    text = await read(path);
+    // One byte past the bound tells a file at the bound from a larger one.
+    text = await read(path, limit + 1);
   } catch (error) {
     const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' }[error?.code] ?? error?.code ?? error?.message;
     throw new IamJwtError('ERR_INPUT_READ', `cannot read the subject token file ${String(path).slice(0, 200)}: ${why}`, { cause: error });
   }
-  if (!text.trim()) throw new IamJwtError('ERR_OPTION_INVALID', `the subject token file ${String(path).slice(0, 200)} is empty`);
-  return text;
+  return core.subjectTokenFromFile(text, String(path));
 }
 
 /**
@@ -253,12 +314,16 @@ export function federationTokenSource(options = {}) {
   if (sources !== 1) {
     throw new IamJwtError('ERR_OPTION_INVALID', 'federationTokenSource takes one of subjectToken, subjectTokenFile or github');
   }
-  const flow = tokenFlow({ flow: 'federation', serviceAccountId: options.serviceAccountId, endpoint: options.endpoint });
+  const flow = tokenFlow({
+    flow: 'federation', serviceAccountId: options.serviceAccountId, endpoint: options.endpoint, allowInsecureHttp: options.allowInsecureHttp,
+  });
   let subject;
   if (subjectToken !== undefined) {
     if (typeof subjectToken !== 'string' || !subjectToken.trim()) {
       throw new IamJwtError('ERR_OPTION_INVALID', 'subjectToken must be the OIDC token, a non-empty string');
     }
+    // The core checks it now (a JWT, within the bound): nothing is sent otherwise.
+    flow.request(subjectToken);
     subject = async () => subjectToken;
   } else if (subjectTokenFile !== undefined) {
     if (typeof subjectTokenFile !== 'string' || !subjectTokenFile) {
@@ -269,6 +334,7 @@ export function federationTokenSource(options = {}) {
     const env = globalThis.process?.env ?? {};
     const oidc = tokenFlow({
       flow: 'github-oidc', audience: github?.audience, requestUrl: env.ACTIONS_ID_TOKEN_REQUEST_URL, githubActions: env.GITHUB_ACTIONS,
+      allowInsecureHttp: options.allowInsecureHttp,
     });
     subject = async () => (await obtain(oidc, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, options)).token;
   }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emulatorHandler, listenLocal, PATHS, TOKEN_PATH } from '../js/emulator.mjs';
+import { emulatorHandler, hostAllowed, listenLocal, ownHosts, PATHS, TOKEN_PATH } from '../js/emulator.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SERVED = ['/www/', '/js/', '/pkg/'];
@@ -28,9 +28,18 @@ export async function startPageServer({ port = 0, host = '127.0.0.1', log = () =
     throw error;
   }
   const config = JSON.stringify({ demoEndpoint: tokenUrl });
+  const hosts = ownHosts(url);
 
   server.on('request', async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, url).pathname));
+    // Only requests to this server's own address (no DNS rebinding).
+    if (!hostAllowed(req, res, hosts)) return;
+    let path;
+    try {
+      path = normalize(decodeURIComponent(new URL(req.url, url).pathname));
+    } catch {
+      // A malformed URL or escape (GET /www/%) is the client's mistake: 400, and serve on.
+      return res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request: the URL cannot be decoded\n');
+    }
     if (path === '/' || path === '/www') return res.writeHead(302, { location: '/www/' }).end();
     // The page's files, or else the emulator, which answers its own paths and refuses the rest.
     if (!SERVED.some((p) => path.startsWith(p))) return emulator.handle(req, res);

@@ -19,7 +19,7 @@ The minting page:  ${server.pageUrl}
 The emulator, for the demo key's service account:
   IAM, JWT exchange  ${server.tokenUrl}  ("Try the demo key" points the page at it)
   VM metadata        ${server.metadataUrl}  (GCE and EC2 formats, IBM's pair; YC_METADATA_ADDR=${host})
-  federation         ${server.federationUrl}  (subject tokens of an issuer given with iamjwt emulator --oidc-key FILE)
+  federation         ${server.federationUrl}  (subject tokens of an issuer given with iamjwt emulator --oidc-issuer FILE)
 Ctrl-C stops.
 `);
 const stop = async () => { await server.close(); process.exit(0); };

@@ -84,6 +84,14 @@ pub enum Error {
     ResponseInvalid(String),
     /// A VM metadata service refused (an HTTP error, or EC2's `Code` not `Success`).
     MetadataRejected(String),
+    /// A URL would carry a credential over plain http to a host that is
+    /// neither loopback nor the flow's metadata address; the message names
+    /// the host and the opt-in.
+    InsecureUrl(String),
+    /// A federation subject token is not a JWT (three base64url parts) or
+    /// is larger than 16 KB; the message names where it came from, never
+    /// its text.
+    SubjectTokenInvalid(String),
     /// A CI's OIDC token cannot be had here (GitHub Actions: not in
     /// Actions, or the job lacks `permissions: id-token: write`).
     OidcUnavailable(String),
@@ -143,6 +151,8 @@ codes! {
     ResponseInvalid => "ERR_RESPONSE_INVALID",
     MetadataRejected => "ERR_METADATA_REJECTED",
     OidcUnavailable => "ERR_OIDC_UNAVAILABLE",
+    InsecureUrl => "ERR_INSECURE_URL",
+    SubjectTokenInvalid => "ERR_SUBJECT_TOKEN_INVALID",
     Rng => "ERR_RNG",
     Crypto => "ERR_CRYPTO",
     Internal => "ERR_INTERNAL",
@@ -226,7 +236,9 @@ impl fmt::Display for Error {
             Error::ResponseNotJson(why)
             | Error::ResponseInvalid(why)
             | Error::MetadataRejected(why)
-            | Error::OidcUnavailable(why) => f.write_str(why),
+            | Error::OidcUnavailable(why)
+            | Error::InsecureUrl(why)
+            | Error::SubjectTokenInvalid(why) => f.write_str(why),
             Error::Rng => f.write_str("the system random number generator failed"),
             Error::Crypto => f.write_str("the RSA operation failed its check, so nothing was signed"),
             Error::Internal(what) => write!(f, "internal error in the iamjwt core: {what}"),

@@ -25,6 +25,7 @@
 pub mod emulator;
 pub mod flow;
 pub mod retry;
+pub mod transport;
 
 pub use flow::{
     ec2_request, gce_request, ibm_iam_token_request, ibm_instance_token_request, jwt_request,

@@ -207,10 +207,13 @@ fn retry_and_refresh_decisions() {
     assert_eq!(retry::refresh_at(NOW, NOW + 43_200), NOW + 43_200 - 4320);
     assert_eq!(retry::refresh_at(NOW, NOW + 3600), NOW + 3600 - 360);
     assert_eq!(retry::refresh_at(NOW, NOW + 1800), NOW + 1800 - 300);
-    assert!(
-        retry::refresh_at(NOW, NOW + 60) <= NOW,
-        "a short-lived token is due at once"
-    );
+    // However short the life, or past the expiry, never sooner than 30 s on.
+    assert_eq!(retry::MIN_REFRESH_INTERVAL, 30);
+    assert_eq!(retry::refresh_at(NOW, NOW + 60), NOW + 30);
+    assert_eq!(retry::refresh_at(NOW, NOW + 330), NOW + 30);
+    assert_eq!(retry::refresh_at(NOW, NOW + 331), NOW + 31);
+    assert_eq!(retry::refresh_at(NOW, NOW - 3600), NOW + 30);
+    assert_eq!(retry::refresh_at(NOW, 0), NOW + 30);
 }
 
 #[test]
@@ -361,9 +364,9 @@ fn every_parser_names_an_unreadable_field() {
         (token::parse_iam_response, r#"{"iamToken":"t","expiresAt":"tomorrow"}"#,
             "IAM answered HTTP 200, but its \"expiresAt\" is not an RFC 3339 time"),
         (token::parse_iam_response, r#"{"iamToken":7,"expiresAt":"2026-11-24T08:00:00Z"}"#,
-            "IAM answered HTTP 200, but its \"iamToken\" is not a non-empty string"),
+            "IAM answered HTTP 200, but its \"iamToken\" is not a string of printable token characters (at most 8192 bytes, no spaces or line breaks)"),
         (token::parse_iam_response, r#"{"iamToken":"","expiresAt":"2026-11-24T08:00:00Z"}"#,
-            "IAM answered HTTP 200, but its \"iamToken\" is not a non-empty string"),
+            "IAM answered HTTP 200, but its \"iamToken\" is not a string of printable token characters (at most 8192 bytes, no spaces or line breaks)"),
         (token::parse_ec2_response, r#"{"Code":"Success","Token":"e","Expiration":1795507200}"#,
             "the metadata service answered HTTP 200, but its \"Expiration\" is not an RFC 3339 time"),
         (token::parse_ec2_response, r#"{"Code":0,"Token":"e","Expiration":"2026-11-24T08:00:00Z"}"#,
@@ -504,13 +507,14 @@ fn a_flow_is_decided_from_what_the_user_gave() {
 #[test]
 fn federation_exchanges_an_oidc_token_form_encoded() {
     use iamjwt::token::{Flow, FlowSpec};
+    // The audience is form-encoded too (an id never needs it; a test of the encoder).
     let flow = Flow::from_spec(&FlowSpec {
         flow: "federation".into(),
-        service_account_id: Some("ajeserviceacc".into()),
+        service_account_id: Some("aje service/acc+".into()),
         ..FlowSpec::default()
     })
     .unwrap();
-    let r = flow.request(" eyJhbGciOiJSUzI1NiJ9.e30.sig+/= \n").unwrap();
+    let r = flow.request(" eyJhbGciOiJSUzI1NiJ9.e30.sig_- \n").unwrap();
     assert_eq!(
         (r.method, r.url.as_str()),
         ("POST", "https://auth.yandex.cloud/oauth/token")
@@ -530,8 +534,8 @@ fn federation_exchanges_an_oidc_token_form_encoded() {
         Some(
             "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange\
              &requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token\
-             &audience=ajeserviceacc\
-             &subject_token=eyJhbGciOiJSUzI1NiJ9.e30.sig%2B%2F%3D\
+             &audience=aje%20service%2Facc%2B\
+             &subject_token=eyJhbGciOiJSUzI1NiJ9.e30.sig_-\
              &subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token"
         )
     );
@@ -777,6 +781,32 @@ fn the_emulator_serves_the_metadata_services_for_the_first_key() {
         "t1.ibm",
     );
     assert_eq!(stranger.status, 401);
+    // A token of the emulator's form that it never gave, and its own token once expired.
+    let forged = emu.answer(
+        &Request {
+            method: "POST",
+            path: "/instance_identity/v1/iam_token",
+            authorization: Some("Bearer emulated-instance.forged"),
+            ..Request::default()
+        },
+        NOW,
+        "r",
+        "t1.ibm",
+    );
+    assert_eq!(forged.status, 401, "{}", forged.body);
+    let late = emu.answer(
+        &Request {
+            method: "POST",
+            path: "/instance_identity/v1/iam_token",
+            authorization: Some(&bearer),
+            ..Request::default()
+        },
+        NOW + 301,
+        "r",
+        "t1.ibm",
+    );
+    assert_eq!(late.status, 401, "{}", late.body);
+    assert!(late.body.contains("expired"), "{}", late.body);
     // Other paths and methods.
     assert_eq!(
         emu.answer(&get("/nowhere", None), NOW, "r", "t").status,
@@ -811,7 +841,7 @@ fn the_emulator_federates_subject_tokens_of_registered_issuers() {
         r#"{"alg":"RS256","kid":"k1"}"#,
         &claims(NOW, NOW + 600),
     );
-    let federate = |emu: &Emulator, body: &str| {
+    let federate = |emu: &mut Emulator, body: &str| {
         let answer = emu.answer(&Request::post(FEDERATION_PATH, body), NOW, "r", "t1.fed");
         (
             answer.status,
@@ -819,25 +849,18 @@ fn the_emulator_federates_subject_tokens_of_registered_issuers() {
         )
     };
     // No issuer registered yet.
-    let (status, refused) = federate(&emu, &federation_body(sa, &good));
+    let (status, refused) = federate(&mut emu, &federation_body(sa, &good));
     assert_eq!(status, 400);
-    assert!(refused.unwrap_err().to_string().contains("--oidc-key"));
+    assert!(refused.unwrap_err().to_string().contains("--oidc-issuer"));
 
-    // The issuer's key as a PEM of its public half.
-    let public = rsa::pkcs8::EncodePublicKey::to_public_key_pem(
-        &rsa::pkcs8::DecodePrivateKey::from_pkcs8_pem(&issuer_pem)
-            .map(|k: rsa::PrivateKey| k.to_public_key())
-            .unwrap(),
-        rsa::pkcs8::LineEnding::LF,
-    )
-    .unwrap();
-    assert_eq!(emu.add_issuer_keys(&public).unwrap(), 1);
-    let (status, ok) = federate(&emu, &federation_body(sa, &good));
+    // The issuer: its iss, audiences, the subjects each account allows, its key as a PEM.
+    assert_eq!(emu.add_issuer(&fixture("issuer.json")).unwrap(), 1);
+    let (status, ok) = federate(&mut emu, &federation_body(sa, &good));
     assert_eq!(status, 200);
     let ok = ok.unwrap();
     assert_eq!((ok.token.as_str(), ok.expires_at), ("t1.fed", NOW + 43_200));
 
-    let refused = |emu: &Emulator, body: &str, error: &str, says: &str| {
+    let refused = |emu: &mut Emulator, body: &str, error: &str, says: &str| {
         let (status, result) = federate(emu, body);
         let e = result.unwrap_err();
         let iamjwt::Error::IamRejected { oauth_error, .. } = &e else {
@@ -852,7 +875,7 @@ fn the_emulator_federates_subject_tokens_of_registered_issuers() {
         &claims(NOW, NOW + 600),
     );
     refused(
-        &emu,
+        &mut emu,
         &federation_body(sa, &stranger),
         "invalid_grant",
         "does not verify",
@@ -863,7 +886,7 @@ fn the_emulator_federates_subject_tokens_of_registered_issuers() {
         &claims(NOW - 7200, NOW - 3600),
     );
     refused(
-        &emu,
+        &mut emu,
         &federation_body(sa, &expired),
         "invalid_grant",
         "expired",
@@ -874,31 +897,88 @@ fn the_emulator_federates_subject_tokens_of_registered_issuers() {
         &claims(NOW + 600, NOW + 1200),
     );
     refused(
-        &emu,
+        &mut emu,
         &federation_body(sa, &ahead),
         "invalid_grant",
         "future",
     );
     refused(
-        &emu,
+        &mut emu,
         &federation_body("ajesomeoneelse", &good),
         "invalid_target",
         "not the service account",
     );
     refused(
-        &emu,
+        &mut emu,
         &federation_body(sa, &good).replace("token-exchange", "jwt-bearer"),
         "unsupported_grant_type",
         "grant_type",
     );
     refused(
-        &emu,
+        &mut emu,
         &federation_body(sa, ""),
         "invalid_request",
         "subject_token is missing",
     );
     let ps256 = common::forge(&key_2048(), r#"{"alg":"PS256"}"#, &claims(NOW, NOW + 600));
-    refused(&emu, &federation_body(sa, &ps256), "invalid_grant", "RS256");
+    refused(
+        &mut emu,
+        &federation_body(sa, &ps256),
+        "invalid_grant",
+        "RS256",
+    );
+    // The issuer's claims: iss, aud, and sub for this service account.
+    let with = |claims: &str| oidc_token(&issuer_pem, r#"{"alg":"RS256"}"#, claims);
+    let times = format!(r#""iat":{NOW},"exp":{}"#, NOW + 600);
+    for (claims, says) in [
+        (
+            format!(r#"{{"iss":"https://other.example","sub":"repo:x","aud":"yc",{times}}}"#),
+            "is not a registered issuer",
+        ),
+        (
+            format!(r#"{{"sub":"repo:x","aud":"yc",{times}}}"#),
+            "is not a registered issuer",
+        ),
+        (
+            format!(r#"{{"iss":"https://ci.example","sub":"repo:x","aud":"other",{times}}}"#),
+            "aud is not an audience",
+        ),
+        (
+            format!(r#"{{"iss":"https://ci.example","sub":"repo:x",{times}}}"#),
+            "aud is not an audience",
+        ),
+        (
+            format!(r#"{{"iss":"https://ci.example","sub":"repo:y","aud":"yc",{times}}}"#),
+            "sub is not a federated credential",
+        ),
+        (
+            format!(r#"{{"iss":"https://ci.example","aud":["x","yc"],{times}}}"#),
+            "sub is not a federated credential",
+        ),
+    ] {
+        refused(
+            &mut emu,
+            &federation_body(sa, &with(&claims)),
+            "invalid_grant",
+            says,
+        );
+    }
+    let listed = with(&format!(
+        r#"{{"iss":"https://ci.example","sub":"repo:x","aud":["x","yc"],{times}}}"#
+    ));
+    assert_eq!(
+        federate(&mut emu, &federation_body(sa, &listed)).0,
+        200,
+        "aud as a list"
+    );
+    // Another registered account does not take this issuer's subject.
+    emu.add_key(&fixture("key-2048-other.json")).unwrap();
+    refused(
+        &mut emu,
+        &federation_body("ajeotherservice00001", &good),
+        "invalid_grant",
+        "sub is not a federated credential of service account ajeotherservice00001",
+    );
 
     // The issuer's keys as a JWKS, picked by kid.
     let mut by_jwks = Emulator::new("http://127.0.0.1:1/iam/v1/tokens");
@@ -914,25 +994,79 @@ fn the_emulator_federates_subject_tokens_of_registered_issuers() {
             URL_SAFE_NO_PAD.encode(key.e_bytes())
         )
     };
-    let jwks = format!(r#"{{"keys":[{{"kty":"EC","crv":"P-256"}},{}]}}"#, jwk("k1"));
-    assert_eq!(by_jwks.add_issuer_keys(&jwks).unwrap(), 1);
-    assert_eq!(federate(&by_jwks, &federation_body(sa, &good)).0, 200);
+    let issuer = |keys: &str| {
+        format!(
+            r#"{{"issuer":"https://ci.example","audiences":["yc"],"subjects":{{"{sa}":["repo:x"]}},"keys":{keys}}}"#
+        )
+    };
+    let jwks = issuer(&format!(r#"[{{"kty":"EC","crv":"P-256"}},{}]"#, jwk("k1")));
+    assert_eq!(by_jwks.add_issuer(&jwks).unwrap(), 1);
+    assert_eq!(federate(&mut by_jwks, &federation_body(sa, &good)).0, 200);
     let other_kid = oidc_token(
         &issuer_pem,
         r#"{"alg":"RS256","kid":"k2"}"#,
         &claims(NOW, NOW + 600),
     );
     refused(
-        &by_jwks,
+        &mut by_jwks,
         &federation_body(sa, &other_kid),
         "invalid_grant",
         "does not verify",
     );
+    // A token without kid, or a key without one, matches only an issuer's one key.
+    let no_kid = oidc_token(&issuer_pem, r#"{"alg":"RS256"}"#, &claims(NOW, NOW + 600));
+    assert_eq!(
+        federate(&mut by_jwks, &federation_body(sa, &no_kid)).0,
+        200,
+        "one key"
+    );
+    let stranger_jwk = {
+        let other: rsa::PrivateKey =
+            rsa::pkcs8::DecodePrivateKey::from_pkcs8_pem(&fixture("keys/rsa2048.pem")).unwrap();
+        format!(
+            r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#,
+            URL_SAFE_NO_PAD.encode(other.n_bytes()),
+            URL_SAFE_NO_PAD.encode(other.e_bytes())
+        )
+    };
+    let unnamed = jwk("k1").replace(r#""kid":"k1","#, "");
+    by_jwks
+        .add_issuer(&issuer(&format!("[{stranger_jwk},{unnamed}]")))
+        .unwrap();
+    for token in [&no_kid, &good] {
+        refused(
+            &mut by_jwks,
+            &federation_body(sa, token),
+            "invalid_grant",
+            "does not verify",
+        );
+    }
+    by_jwks
+        .add_issuer(&issuer(&format!("[{unnamed}]")))
+        .unwrap();
+    assert_eq!(
+        federate(&mut by_jwks, &federation_body(sa, &good)).0,
+        200,
+        "the one key, kid or not"
+    );
     assert_eq!(
         by_jwks
-            .add_issuer_keys(r#"{"keys":[{"kty":"EC"}]}"#)
+            .add_issuer(&issuer(r#"[{"kty":"EC"}]"#))
             .unwrap_err()
             .code(),
         "ERR_KEY_CORRUPT"
     );
+    for incomplete in [
+        r#"{"keys":[]}"#.to_string(),
+        issuer("[]").replace(r#""audiences":["yc"],"#, ""),
+        issuer("[]").replace(r#"["repo:x"]"#, "[]"),
+        issuer("[]").replace(r#""https://ci.example""#, r#""""#),
+        "not json".to_string(),
+    ] {
+        assert_eq!(
+            by_jwks.add_issuer(&incomplete).unwrap_err().code(),
+            "ERR_OPTION_INVALID",
+            "{incomplete}"
+        );
+    }
 }

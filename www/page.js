@@ -51,6 +51,7 @@ export function startPage(api, env) {
   };
   let lang = initialLang();
   let key = null; // the parsed AuthorizedKey, freed on every change
+  let parsedText = ''; // the box's text that `key` (or the error shown) is from
   let demoLoaded = false;
   let expiresAt = null;
   let countdownTimer = null;
@@ -94,6 +95,7 @@ export function startPage(api, env) {
     show(els.keyError, false);
     show(els.keyInfo, false);
     const text = els.key.value;
+    parsedText = text;
     if (!text.trim()) return;
     try {
       key = api.parseKey(text);
@@ -135,10 +137,11 @@ export function startPage(api, env) {
    */
   async function settle() {
     await reading;
-    if (debounce === null) return;
     clearTimeout(debounce);
     debounce = null;
-    parse();
+    // Whatever the box holds now, however it got there (typed, pasted
+    // before the page's listeners were attached, filled by the browser).
+    if (els.key.value !== parsedText) parse();
   }
   els.file.addEventListener('change', () => {
     const file = els.file.files?.[0];
@@ -158,6 +161,7 @@ export function startPage(api, env) {
     key?.free();
     key = null;
     els.key.value = '';
+    parsedText = '';
     els.oauth.value = '';
     els.oauthToken.value = '';
     show(els.oauthOut, false);
@@ -342,6 +346,8 @@ export function startPage(api, env) {
   }
 
   applyLanguage();
+  // A key pasted while the page was loading, before the listeners above.
+  if (els.key.value !== parsedText) parse();
   env.loadConfig().then((c) => {
     config = c ?? {};
     if (demoLoaded && config.demoEndpoint) els.endpoint.value = config.demoEndpoint;

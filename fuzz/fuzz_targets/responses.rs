@@ -1,16 +1,16 @@
 //! Every protocol answer parser with any status and any body: IAM (JWT and
 //! OAuth), GCE, EC2, both IBM steps, federation (RFC 8693), GitHub's OIDC
 //! token, RFC 3339 times; the emulator's answer to any request body on
-//! each of its paths, and an issuer key (PEM or JWKS) from any text.
+//! each of its paths, and an OIDC issuer from any text.
 #![no_main]
 use iamjwt::token::{
     self as exchange,
     emulator::{self, Emulator, Request},
 };
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-static EMULATOR: OnceLock<Emulator> = OnceLock::new();
+static EMULATOR: OnceLock<Mutex<Emulator>> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let [a, b, rest @ ..] = data else { return };
@@ -39,10 +39,11 @@ fuzz_target!(|data: &[u8]| {
             "../../tests/fixtures/key-2048-public-only.json"
         ))
         .unwrap();
-        e.add_issuer_keys(include_str!("../../tests/fixtures/keys/other2048.pem"))
+        e.add_issuer(include_str!("../../tests/fixtures/issuer.json"))
             .unwrap();
-        e
+        Mutex::new(e)
     });
+    let mut emulator = emulator.lock().unwrap();
     // The status's bytes pick the method, the path and the headers.
     let method = ["POST", "GET", "PUT", "DELETE"][usize::from(*a) % 4];
     let path = [
@@ -65,5 +66,5 @@ fuzz_target!(|data: &[u8]| {
     assert!(!answer.body.is_empty());
     let _ = emulator.exchange(body, now, "fuzz", "t1.fuzz");
     // An issuer key from any text.
-    let _ = Emulator::new("http://127.0.0.1:8910/iam/v1/tokens").add_issuer_keys(body);
+    let _ = Emulator::new("http://127.0.0.1:8910/iam/v1/tokens").add_issuer(body);
 });

@@ -8,8 +8,8 @@
 //! | `POST /iam/v1/tokens` | IAM's JWT exchange | PS256 only; `kid` registered and belonging to `iss`; `aud` the emulator's own token URL or IAM's public one; `exp - iat <= 3600`; not expired, `iat` not in the future beyond the leeway; a valid salt-32 signature |
 //! | `GET /computeMetadata/v1/instance/service-accounts/default/token` | a VM's metadata service, GCE format | `Metadata-Flavor: Google` |
 //! | `GET /latest/meta-data/iam/security-credentials/default/` | the same, EC2 format | — |
-//! | `PUT /instance_identity/v1/token`, `POST /instance_identity/v1/iam_token` | IBM Cloud VPC's instance identity, then its IAM token | `Metadata-Flavor: ibm`; the instance token it gave |
-//! | `POST /oauth/token` | workload identity federation (RFC 8693) | the grant and token types; `audience` a registered key's service account; the subject token RS256-signed by a registered issuer key, not expired, `iat` not in the future |
+//! | `PUT /instance_identity/v1/token`, `POST /instance_identity/v1/iam_token` | IBM Cloud VPC's instance identity, then its IAM token | `Metadata-Flavor: ibm`; an instance token it gave and that has not expired |
+//! | `POST /oauth/token` | workload identity federation (RFC 8693) | the grant and token types; `audience` a registered key's service account; the subject token RS256-signed by a key of the registered issuer its `iss` names (by `kid`; a key without one only when it is the issuer's one key), its `aud` one of the issuer's audiences, its `sub` one the issuer allows for that service account, not expired, `iat` not in the future |
 //!
 //! The metadata services serve the service account of the first key
 //! registered.
@@ -114,11 +114,26 @@ struct IssuerKey {
     key: PublicKey,
 }
 
+/// A registered OIDC issuer, as a workload identity federation has it: its
+/// `iss`, the audiences its tokens may name, the subjects each service
+/// account accepts (its federated credentials), and its keys.
+struct Issuer {
+    issuer: String,
+    audiences: Vec<String>,
+    subjects: Vec<(String, Vec<String>)>,
+    keys: Vec<IssuerKey>,
+}
+
+/// How many IBM instance identity tokens the emulator remembers at once.
+const MAX_INSTANCE_TOKENS: usize = 1024;
+
 /// The registered keys and the emulator's own token URL.
 pub struct Emulator {
     token_url: String,
     keys: Vec<(String, String, VerifyingKey)>,
-    issuers: Vec<IssuerKey>,
+    issuers: Vec<Issuer>,
+    /// The IBM instance identity tokens given, with their expiry.
+    instance_tokens: Vec<(String, u64)>,
 }
 
 /// A refusal: the status and what the answer says.
@@ -145,6 +160,7 @@ impl Emulator {
             token_url: token_url.to_string(),
             keys: Vec::new(),
             issuers: Vec::new(),
+            instance_tokens: Vec::new(),
         }
     }
 
@@ -169,33 +185,89 @@ impl Emulator {
         Ok(ids)
     }
 
-    /// Registers the keys of an OIDC issuer, whose RS256 subject tokens
-    /// federation then accepts: a public key PEM, or JWKS JSON (`{"keys":
-    /// [...]}` or one JWK). Returns how many keys.
+    /// Registers an OIDC issuer whose RS256 subject tokens federation then
+    /// exchanges, as a workload identity federation and its federated
+    /// credentials describe it:
+    ///
+    /// ```json
+    /// {"issuer": "https://token.actions.githubusercontent.com",
+    ///  "audiences": ["https://github.com/octo-org"],
+    ///  "subjects": {"ajeSERVICEACCOUNT": ["repo:octo-org/app:ref:refs/heads/main"]},
+    ///  "keys": [{"kty": "RSA", "kid": "…", "n": "…", "e": "AQAB"}]}
+    /// ```
+    ///
+    /// `keys` is the issuer's JWKS; `publicKey`, a PEM, may stand in for it.
+    /// Returns how many keys. Registering an issuer again replaces it.
     ///
     /// # Errors
-    /// [`Error::KeyCorrupt`] for a JWKS with no RSA key or a damaged one;
-    /// the `ERR_KEY_*` errors of a PEM.
-    pub fn add_issuer_keys(&mut self, text: &str) -> Result<usize> {
+    /// [`Error::OptionInvalid`] for a missing or empty `issuer`,
+    /// `audiences` or `subjects`; [`Error::KeyCorrupt`] for a JWKS with no
+    /// RSA key or a damaged one; the `ERR_KEY_*` errors of a PEM.
+    pub fn add_issuer(&mut self, text: &str) -> Result<usize> {
         crate::key::file::check_size(text)?;
         let trimmed = text.trim_start_matches('\u{feff}').trim();
-        let keys = if trimmed.starts_with('{') {
-            jwks(trimmed)?
-        } else {
-            let public = if crate::text::find(trimmed, "PRIVATE KEY-----").is_some() {
-                der::private_key_from_pem(trimmed, "the issuer key")?
-                    .key
-                    .to_public_key()
-            } else {
-                der::public_key_from_pem(trimmed, "the issuer key")?
-            };
-            Vec::from([IssuerKey {
+        let shape = || {
+            Error::OptionInvalid(
+                "an OIDC issuer is JSON: {\"issuer\", \"audiences\": [...], \"subjects\": {\"SERVICE_ACCOUNT_ID\": [\"sub\", ...]}, \"keys\": [JWK...] or \"publicKey\": PEM}".to_string(),
+            )
+        };
+        let Ok(Value::Object(config)) = serde_json::from_str::<Value>(trimmed) else {
+            return Err(shape());
+        };
+        let strings = |value: &Value| -> Option<Vec<String>> {
+            let list: Vec<String> = value
+                .as_array()?
+                .iter()
+                .map(|v| {
+                    v.as_str()
+                        .filter(|s| !s.is_empty())
+                        .map(ToString::to_string)
+                })
+                .collect::<Option<_>>()?;
+            (!list.is_empty()).then_some(list)
+        };
+        let issuer = config
+            .get("issuer")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(shape)?
+            .to_string();
+        let audiences = config
+            .get("audiences")
+            .and_then(strings)
+            .ok_or_else(shape)?;
+        let subjects: Vec<(String, Vec<String>)> = config
+            .get("subjects")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(account, subs)| strings(subs).map(|s| (account.clone(), s)))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .and_then(|s| s.filter(|s| !s.is_empty()))
+            .ok_or_else(shape)?;
+        let keys = match (
+            config.get("keys"),
+            config.get("publicKey").and_then(Value::as_str),
+        ) {
+            (Some(keys), None) => jwks(&Value::Object(Map::from_iter([(
+                "keys".to_string(),
+                keys.clone(),
+            )])))?,
+            (None, Some(pem)) => Vec::from([IssuerKey {
                 kid: None,
-                key: public,
-            }])
+                key: issuer_pem(pem)?,
+            }]),
+            _ => return Err(shape()),
         };
         let count = keys.len();
-        self.issuers.extend(keys);
+        self.issuers.retain(|i| i.issuer != issuer);
+        self.issuers.push(Issuer {
+            issuer,
+            audiences,
+            subjects,
+            keys,
+        });
         Ok(count)
     }
 
@@ -203,7 +275,7 @@ impl Emulator {
     /// one is given (an IAM token, or an IBM instance identity token).
     #[must_use]
     pub fn answer(
-        &self,
+        &mut self,
         request: &Request<'_>,
         now: u64,
         request_id: &str,
@@ -236,13 +308,7 @@ impl Emulator {
             Err(refusal) if path == FEDERATION_PATH => oauth_error(&refusal),
             Err(refusal) => iam_error(&refusal, request_id),
         };
-        match written {
-            Ok((status, body)) => HttpResponse { status, body },
-            Err(e) => HttpResponse {
-                status: 500,
-                body: e.to_string(),
-            },
-        }
+        response(written)
     }
 
     /// Answers one IAM exchange request body at `now` (`POST
@@ -255,7 +321,10 @@ impl Emulator {
         request_id: &str,
         new_token: &str,
     ) -> HttpResponse {
-        self.answer(&Request::post(TOKEN_PATH, body), now, request_id, new_token)
+        response(match self.exchange_jwt(body, now, new_token) {
+            Ok(answer) => answer,
+            Err(refusal) => iam_error(&refusal, request_id),
+        })
     }
 
     fn exchange_jwt(&self, body: &str, now: u64, new_token: &str) -> Answered {
@@ -368,7 +437,7 @@ impl Emulator {
         )
     }
 
-    fn ibm_instance(&self, request: &Request<'_>, now: u64, new_token: &str) -> Answered {
+    fn ibm_instance(&mut self, request: &Request<'_>, now: u64, new_token: &str) -> Answered {
         if request.metadata_flavor != Some("ibm") {
             return Err(refuse(
                 403,
@@ -377,10 +446,17 @@ impl Emulator {
             ));
         }
         self.metadata_account()?;
+        let token = format!("{INSTANCE_TOKEN_PREFIX}{new_token}");
+        let expires_at = now.saturating_add(INSTANCE_TOKEN_LIFETIME);
+        self.instance_tokens.retain(|(_, exp)| *exp >= now);
+        if self.instance_tokens.len() >= MAX_INSTANCE_TOKENS {
+            self.instance_tokens.remove(0);
+        }
+        self.instance_tokens.push((token.clone(), expires_at));
         written(
             200,
             &IbmAnswer {
-                access_token: &format!("{INSTANCE_TOKEN_PREFIX}{new_token}"),
+                access_token: &token,
                 created_at: format_rfc3339(now),
                 expires_at: format_rfc3339(now.saturating_add(INSTANCE_TOKEN_LIFETIME)),
                 expires_in: INSTANCE_TOKEN_LIFETIME,
@@ -392,13 +468,23 @@ impl Emulator {
         let instance = request
             .authorization
             .and_then(|a| a.strip_prefix("Bearer "))
-            .filter(|t| t.starts_with(INSTANCE_TOKEN_PREFIX));
-        if instance.is_none() {
-            return Err(refuse(
-                401,
-                "UNAUTHENTICATED",
-                "the IAM token request needs Authorization: Bearer with the instance identity token the emulator gave",
-            ));
+            .and_then(|t| self.instance_tokens.iter().find(|(given, _)| given == t));
+        match instance {
+            None => {
+                return Err(refuse(
+                    401,
+                    "UNAUTHENTICATED",
+                    "the IAM token request needs Authorization: Bearer with an instance identity token the emulator gave",
+                ))
+            }
+            Some((_, exp)) if now > *exp => {
+                return Err(refuse(
+                    401,
+                    "UNAUTHENTICATED",
+                    "the instance identity token has expired; ask PUT /instance_identity/v1/token for a new one",
+                ))
+            }
+            Some(_) => {}
         }
         self.metadata_account()?;
         written(
@@ -451,7 +537,7 @@ impl Emulator {
         let subject = field("subject_token")
             .filter(|t| !t.is_empty())
             .ok_or_else(|| invalid("invalid_request", "subject_token is missing".to_string()))?;
-        self.check_subject(subject, now)
+        self.check_subject(subject, audience, now)
             .map_err(|m| invalid("invalid_grant", m))?;
         written(
             200,
@@ -464,13 +550,19 @@ impl Emulator {
         )
     }
 
-    /// An external OIDC token: RS256, signed by a registered issuer key (by
-    /// `kid` when both have one), `exp` not passed and `iat` not ahead.
-    fn check_subject(&self, token: &str, now: u64) -> core::result::Result<(), String> {
+    /// An external OIDC token for `account`: RS256, `iss` a registered
+    /// issuer, signed by one of its keys (by `kid`; a key without one only
+    /// when it is the issuer's one key), `exp` not passed, `iat` not ahead,
+    /// `aud` one of the issuer's audiences, `sub` one it allows for `account`.
+    fn check_subject(
+        &self,
+        token: &str,
+        account: &str,
+        now: u64,
+    ) -> core::result::Result<(), String> {
         if self.issuers.is_empty() {
             return Err(
-                "the emulator has no OIDC issuer key: start it with --oidc-key FILE (PEM or JWKS)"
-                    .to_string(),
+                "the emulator has no OIDC issuer: start it with --oidc-issuer FILE".to_string(),
             );
         }
         let decoded = jwt::decode(token).map_err(|e| format!("the subject token: {e}"))?;
@@ -483,30 +575,44 @@ impl Emulator {
                 ))
             }
         }
+        let iss = decoded
+            .payload
+            .get("iss")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let issuer = self
+            .issuers
+            .iter()
+            .find(|i| i.issuer == iss)
+            .ok_or_else(|| {
+                format!(
+                    "the subject token's iss {} is not a registered issuer",
+                    crate::text::short(iss)
+                )
+            })?;
         let kid = decoded.header.get("kid").and_then(Value::as_str);
+        let only_key = issuer.keys.len() == 1;
         let input = token
             .trim()
             .rsplit_once('.')
             .map(|(input, _)| input)
             .unwrap_or_default();
         let hashed = Sha256::digest(input.as_bytes());
-        let verifies = self
-            .issuers
+        let verifies = issuer
+            .keys
             .iter()
-            .filter(|issuer| match (kid, issuer.kid.as_deref()) {
+            .filter(|key| match (kid, key.kid.as_deref()) {
                 (Some(a), Some(b)) => a == b,
-                _ => true,
+                _ => only_key,
             })
-            .any(|issuer| {
-                issuer
-                    .key
+            .any(|key| {
+                key.key
                     .verify(Pkcs1v15Sign::new::<Sha256>(), &hashed, &decoded.signature)
                     .is_ok()
             });
         if !verifies {
             return Err(
-                "the subject token's signature does not verify with any issuer key of the emulator"
-                    .to_string(),
+                "the subject token's signature does not verify with its issuer's keys".to_string(),
             );
         }
         let claim = |name: &str| decoded.payload.get(name).and_then(Value::as_u64);
@@ -521,7 +627,44 @@ impl Emulator {
         if iat > now.saturating_add(LEEWAY) {
             return Err("the subject token's iat is in the future".to_string());
         }
+        let audience_ok = match decoded.payload.get("aud") {
+            Some(Value::String(aud)) => issuer.audiences.contains(aud),
+            Some(Value::Array(auds)) => auds
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|aud| issuer.audiences.iter().any(|a| a == aud)),
+            _ => false,
+        };
+        if !audience_ok {
+            return Err("the subject token's aud is not an audience of its issuer".to_string());
+        }
+        let sub = decoded
+            .payload
+            .get("sub")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let allowed = issuer
+            .subjects
+            .iter()
+            .any(|(a, subs)| a == account && subs.iter().any(|s| s == sub));
+        if !allowed {
+            return Err(format!(
+                "the subject token's sub is not a federated credential of service account {}",
+                crate::text::short(account)
+            ));
+        }
         Ok(())
+    }
+}
+
+/// The response to send: the answer written, or a 500 saying why it could not be.
+fn response(written: Result<(u16, String)>) -> HttpResponse {
+    match written {
+        Ok((status, body)) => HttpResponse { status, body },
+        Err(e) => HttpResponse {
+            status: 500,
+            body: e.to_string(),
+        },
     }
 }
 
@@ -604,11 +747,22 @@ fn form_pairs(body: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// An issuer's key as a PEM: a public key, or a private one's public half.
+fn issuer_pem(pem: &str) -> Result<PublicKey> {
+    let pem = pem.trim();
+    if crate::text::find(pem, "PRIVATE KEY-----").is_some() {
+        Ok(der::private_key_from_pem(pem, "the issuer key")?
+            .key
+            .to_public_key())
+    } else {
+        der::public_key_from_pem(pem, "the issuer key")
+    }
+}
+
 /// The RSA keys of a JWKS (`{"keys": [...]}`) or of one JWK.
-fn jwks(text: &str) -> Result<Vec<IssuerKey>> {
+fn jwks(value: &Value) -> Result<Vec<IssuerKey>> {
     let corrupt =
         |why: &str| Error::KeyCorrupt(format!("the issuer key is not a usable JWKS: {why}"));
-    let value: Value = serde_json::from_str(text).map_err(|_| corrupt("it is not JSON"))?;
     let keys: Vec<&Map<String, Value>> = match value.get("keys") {
         Some(Value::Array(keys)) => keys.iter().filter_map(Value::as_object).collect(),
         _ => value.as_object().into_iter().collect(),

@@ -42,6 +42,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::jwt::{to_json, DEFAULT_AUDIENCE};
 use crate::time::parse_rfc3339;
+use crate::token::transport::{self, check_url, PlainHttp};
 
 /// The public IAM token endpoint.
 pub const DEFAULT_ENDPOINT: &str = DEFAULT_AUDIENCE;
@@ -321,6 +322,15 @@ type Reader<T> = (&'static str, fn(&Value) -> Option<T>);
 const TEXT: Reader<String> = ("a non-empty string", |v| {
     v.as_str().filter(|s| !s.is_empty()).map(ToOwned::to_owned)
 });
+/// A token or an id that goes into a header: printable, no spaces, at most 8 KB.
+const TOKEN: Reader<String> = (
+    "a string of printable token characters (at most 8192 bytes, no spaces or line breaks)",
+    |v| {
+        v.as_str()
+            .filter(|s| transport::is_token_text(s))
+            .map(ToOwned::to_owned)
+    },
+);
 const SECONDS: Reader<u64> = ("a whole number of seconds", Value::as_u64);
 const TIME: Reader<u64> = ("an RFC 3339 time", |v| v.as_str().and_then(parse_rfc3339));
 
@@ -396,7 +406,7 @@ pub fn parse_iam_response(status: u16, body: &str, now: u64) -> Result<Token> {
         return Err(iam_error(status, body));
     }
     let answer = Answer::new(status, body, "IAM")?;
-    let token = answer.required("iamToken", TEXT)?;
+    let token = answer.required("iamToken", TOKEN)?;
     let expires_at = answer.required("expiresAt", TIME)?;
     Ok(Token {
         token,
@@ -422,6 +432,15 @@ fn iam_error(status: u16, body: &str) -> Error {
                 .find_map(|x| x.get("requestId").and_then(Value::as_str))
         })
         .map(ToOwned::to_owned);
+    if request_id
+        .as_deref()
+        .is_some_and(|id| !transport::is_token_text(id))
+    {
+        return Error::ResponseInvalid(format!(
+            "IAM answered HTTP {status}, but its \"requestId\" is not {}",
+            TOKEN.0
+        ));
+    }
     Error::IamRejected {
         status,
         grpc_code,
@@ -438,7 +457,7 @@ fn iam_error(status: u16, body: &str) -> Error {
 /// [`Error::ResponseNotJson`]; [`Error::ResponseInvalid`].
 pub fn parse_gce_response(status: u16, body: &str, now: u64) -> Result<Token> {
     let answer = metadata_answer(status, body, "the metadata service")?;
-    let token = answer.required("access_token", TEXT)?;
+    let token = answer.required("access_token", TOKEN)?;
     let expires_in = answer.required("expires_in", SECONDS)?;
     Ok(Token {
         token,
@@ -465,7 +484,7 @@ pub fn parse_ec2_response(status: u16, body: &str, now: u64) -> Result<Token> {
             ))
         )));
     }
-    let token = answer.required("Token", TEXT)?;
+    let token = answer.required("Token", TOKEN)?;
     let expires_at = answer.required("Expiration", TIME)?;
     Ok(Token {
         token,
@@ -497,7 +516,7 @@ fn parse_ibm(status: u16, body: &str, now: u64, default_life: Option<u64>) -> Re
         _ => v.as_u64(),
     });
     let answer = metadata_answer(status, body, "the IBM metadata service")?;
-    let token = answer.required("access_token", TEXT)?;
+    let token = answer.required("access_token", TOKEN)?;
     let from_at = answer.optional("expires_at", TIME_OR_SECONDS)?;
     let from_in = answer.optional("expires_in", SECONDS)?;
     let expires_at = match (from_at, from_in, default_life) {
@@ -624,7 +643,7 @@ pub fn parse_federation_response(status: u16, body: &str, now: u64) -> Result<To
         });
     }
     let answer = Answer::new(status, body, SERVICE)?;
-    let token = answer.required("access_token", TEXT)?;
+    let token = answer.required("access_token", TOKEN)?;
     let expires_in = answer.required("expires_in", SECONDS)?;
     Ok(Token {
         token,
@@ -673,7 +692,7 @@ pub fn parse_github_oidc_response(status: u16, body: &str, now: u64) -> Result<T
         )));
     }
     let answer = Answer::new(status, body, SERVICE)?;
-    let token = answer.required("value", TEXT)?;
+    let token = answer.required("value", TOKEN)?;
     let exp = crate::jwt::decode(&token)
         .ok()
         .and_then(|d| d.payload.get("exp").and_then(Value::as_u64));
@@ -796,6 +815,10 @@ pub struct FlowSpec {
     pub request_url: Option<String>,
     /// The job's `GITHUB_ACTIONS`, as its environment has it (`github-oidc`).
     pub github_actions: Option<String>,
+    /// Lets the flow send its credential over plain http to any host (any
+    /// flow); without it plain http goes only to loopback and, for the
+    /// metadata flows, to the metadata address ([`transport::check_url`]).
+    pub allow_insecure_http: bool,
 }
 
 /// Per-attempt timeouts: IAM is across the internet, the metadata service
@@ -821,6 +844,7 @@ impl Flow {
             audience,
             request_url,
             github_actions,
+            allow_insecure_http,
         } = spec;
         let only = |allowed: &[&str]| -> Result<()> {
             let given = [
@@ -854,7 +878,7 @@ impl Flow {
             _ => {}
         }
         let base_url = base_url.clone();
-        Ok(match flow.as_str() {
+        let flow = match flow.as_str() {
             "jwt" => Flow::Jwt {
                 endpoint: endpoint.clone(),
             },
@@ -894,7 +918,39 @@ impl Flow {
                     crate::text::one_line(other, 20)
                 )))
             }
-        })
+        };
+        let (url, what, plain) = flow.destination();
+        check_url(url, what, plain, *allow_insecure_http)?;
+        Ok(flow)
+    }
+
+    /// Where the flow sends its credential, the option that names it, and
+    /// where plain http may go.
+    fn destination(&self) -> (&str, &'static str, PlainHttp) {
+        match self {
+            Flow::Jwt { endpoint } | Flow::OAuth { endpoint } => (
+                endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT),
+                "endpoint",
+                PlainHttp::LoopbackOnly,
+            ),
+            Flow::Federation { endpoint, .. } => (
+                endpoint.as_deref().unwrap_or(DEFAULT_FEDERATION_ENDPOINT),
+                "endpoint",
+                PlainHttp::LoopbackOnly,
+            ),
+            Flow::Metadata { base_url, .. }
+            | Flow::IbmInstance { base_url }
+            | Flow::IbmIam { base_url, .. } => (
+                base_url.as_deref().unwrap_or(DEFAULT_METADATA_URL),
+                "baseUrl",
+                PlainHttp::LoopbackAndMetadata,
+            ),
+            Flow::GithubOidc { request_url, .. } => (
+                request_url,
+                "ACTIONS_ID_TOKEN_REQUEST_URL",
+                PlainHttp::LoopbackOnly,
+            ),
+        }
     }
 
     /// The request to send. `credential` is the JWT (`Jwt`), the OAuth
@@ -924,7 +980,7 @@ impl Flow {
                 endpoint,
                 service_account_id,
             } => Ok(federation_request(
-                credential,
+                transport::subject_token(credential, "the subject token")?,
                 service_account_id,
                 endpoint.as_deref(),
             )),

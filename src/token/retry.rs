@@ -45,12 +45,23 @@ pub fn retry_delay_ms(
     jittered
 }
 
+/// The fewest seconds between two requests of one token source, however
+/// short the token's life or wrong its expiry: at most 120 requests an hour
+/// for a source whose server misbehaves, where a real token lives hours
+/// (IAM 12 h, IBM 1 h).
+pub const MIN_REFRESH_INTERVAL: u64 = 30;
+
 /// When a cached token should be refreshed: once fewer than the margin of
 /// seconds are left, where the margin is the larger of 5 minutes and 10 % of
-/// the token's life (from `obtained_at` to `expires_at`).
+/// the token's life (from `obtained_at` to `expires_at`); never sooner than
+/// [`MIN_REFRESH_INTERVAL`] after `obtained_at`. Until then the source
+/// keeps the token it has, even one whose stated expiry has passed (a
+/// server with a wrong clock, a token shorter-lived than the floor).
 #[must_use]
 pub fn refresh_at(obtained_at: u64, expires_at: u64) -> u64 {
     let life = expires_at.saturating_sub(obtained_at);
     let margin = (life / 10).max(300);
-    expires_at.saturating_sub(margin)
+    expires_at
+        .saturating_sub(margin)
+        .max(obtained_at.saturating_add(MIN_REFRESH_INTERVAL))
 }

@@ -137,6 +137,16 @@ impl Options {
         }
     }
 
+    /// `name` as a boolean; absent is `false`.
+    fn flag(&self, name: &str) -> crate::Result<bool> {
+        match self.get(name) {
+            None => Ok(false),
+            Some(value) => value
+                .as_bool()
+                .ok_or_else(|| self.invalid(name, "true or false")),
+        }
+    }
+
     /// `name` as whole seconds ([`seconds`]).
     fn seconds(&self, name: &str, whole: bool) -> crate::Result<Option<u64>> {
         match self.get(name) {
@@ -430,9 +440,12 @@ struct Defaults {
     ttl: u64,
     max_ttl: u64,
     leeway: u64,
+    max_response_bytes: usize,
+    max_subject_token_bytes: usize,
 }
 
-/// The defaults the JS layer shows: `{audience, endpoint, ttl, maxTtl, leeway}`.
+/// The defaults and bounds the JS layer shows and keeps: `{audience,
+/// endpoint, ttl, maxTtl, leeway, maxResponseBytes, maxSubjectTokenBytes}`.
 #[wasm_bindgen]
 pub fn defaults() -> JsValue {
     to_js(&Defaults {
@@ -441,6 +454,8 @@ pub fn defaults() -> JsValue {
         ttl: jwt::DEFAULT_TTL,
         max_ttl: jwt::MAX_TTL,
         leeway: jwt::DEFAULT_LEEWAY,
+        max_response_bytes: crate::token::MAX_RESPONSE_LEN,
+        max_subject_token_bytes: crate::token::transport::MAX_SUBJECT_TOKEN_LEN,
     })
 }
 
@@ -507,6 +522,7 @@ impl TokenFlow {
                 "audience",
                 "requestUrl",
                 "githubActions",
+                "allowInsecureHttp",
             ],
         )?;
         let spec = FlowSpec {
@@ -519,6 +535,7 @@ impl TokenFlow {
             audience: spec.string("audience")?,
             request_url: spec.string("requestUrl")?,
             github_actions: spec.string("githubActions")?,
+            allow_insecure_http: spec.flag("allowInsecureHttp")?,
         };
         Ok(TokenFlow {
             flow: Flow::from_spec(&spec)?,
@@ -550,6 +567,14 @@ impl TokenFlow {
         let ms = self.flow.timeout_ms() as f64;
         ms
     }
+}
+
+/// A subject token file's text as the token to send, or
+/// `ERR_SUBJECT_TOKEN_INVALID` naming the file (never quoting the text).
+#[wasm_bindgen(js_name = subjectTokenFromFile)]
+pub fn subject_token_from_file(text: &str, path: &str) -> JsResult<String> {
+    let origin = crate::token::transport::file_origin(path);
+    Ok(crate::token::transport::subject_token(text, &origin)?.to_string())
 }
 
 /// Whether a failed attempt (status, or none for a network error) may be retried.
@@ -660,11 +685,11 @@ impl EmulatorCore {
         })
     }
 
-    /// Registers an OIDC issuer's keys (a public key PEM or JWKS) for
-    /// federation; returns how many.
-    #[wasm_bindgen(js_name = addIssuerKeys)]
-    pub fn add_issuer_keys(&mut self, text: &str) -> JsResult<u32> {
-        let count = self.inner.add_issuer_keys(text)?;
+    /// Registers an OIDC issuer for federation (`{issuer, audiences,
+    /// subjects, keys | publicKey}`, JSON); returns how many keys it has.
+    #[wasm_bindgen(js_name = addIssuer)]
+    pub fn add_issuer(&mut self, text: &str) -> JsResult<u32> {
+        let count = self.inner.add_issuer(text)?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
@@ -672,7 +697,7 @@ impl EmulatorCore {
     /// `Metadata-Flavor` and `Authorization` headers, the body): `{status, body}`.
     #[allow(clippy::too_many_arguments)]
     pub fn answer(
-        &self,
+        &mut self,
         method: &str,
         path: &str,
         metadata_flavor: Option<String>,

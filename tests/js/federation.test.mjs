@@ -8,7 +8,7 @@ import { createPublicKey, sign } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startEmulator } from '../../js/emulator.mjs';
 import { federationTokenSource, metadataTokenSource, ibmTrustedProfileTokenSource, serviceAccountTokenSource, IamJwtError } from '../../js/node.mjs';
@@ -30,9 +30,14 @@ function oidcToken(claims = {}, { kid = 'issuer-1', key = ISSUER } = {}) {
   return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
 }
 
-/** The issuer's public key as a JWKS. */
-function issuerJwks(kid = 'issuer-1') {
-  return JSON.stringify({ keys: [{ ...createPublicKey(ISSUER).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] });
+/** The issuer as the emulator registers it: iss, audiences, the subjects each account allows, its JWKS. */
+function issuerJson(kid = 'issuer-1') {
+  return JSON.stringify({
+    issuer: 'https://ci.example',
+    audiences: ['yc'],
+    subjects: { [SA]: ['repo:org/app'] },
+    keys: [{ ...createPublicKey(ISSUER).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }],
+  });
 }
 
 /** The exact form body of the token exchange. */
@@ -100,12 +105,20 @@ describe('federation', () => {
     const source = federationTokenSource({ serviceAccountId: SA, subjectTokenFile: file, endpoint: server.url });
     assert.equal(await source.getToken(), 't1.for-first.e30.sig');
     writeFileSync(file, 'second.e30.sig');
-    // expires_in 1: the next call refreshes, and reads the rotated file.
-    await new Promise((r) => setTimeout(r, 1100));
-    assert.equal(await source.getToken(), 't1.for-second.e30.sig');
+    // expires_in 1: the first call past the 30 s floor refreshes, and reads the rotated file.
+    mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    try {
+      mock.timers.tick(29_000);
+      assert.equal(await source.getToken(), 't1.for-first.e30.sig', 'within the floor, the token it has');
+      mock.timers.tick(2_000);
+      assert.equal(await source.getToken(), 't1.for-second.e30.sig');
+    } finally {
+      mock.timers.reset();
+    }
     await rejects(federationTokenSource({ serviceAccountId: SA, subjectTokenFile: join(scratch, 'missing'), endpoint: server.url }).getToken(), 'ERR_INPUT_READ', /no such file/);
     writeFileSync(file, '  \n');
-    await rejects(federationTokenSource({ serviceAccountId: SA, subjectTokenFile: file, endpoint: server.url }).getToken(), 'ERR_OPTION_INVALID', /is empty/);
+    await rejects(federationTokenSource({ serviceAccountId: SA, subjectTokenFile: file, endpoint: server.url }).getToken(), 'ERR_SUBJECT_TOKEN_INVALID', /^the subject token file .* is empty, so it is no OIDC token; nothing was sent$/);
+    assert.equal(server.requests.length, 2, 'nothing was sent for the bad files');
     await server.close();
   });
 
@@ -147,11 +160,11 @@ describe('federation', () => {
 
 describe('the emulator, as every token source', () => {
   let emu;
-  let jwksFile;
+  let issuerFile;
   before(async () => {
-    jwksFile = join(scratch, 'issuer.jwks.json');
-    writeFileSync(jwksFile, issuerJwks());
-    emu = await startEmulator({ keys: [KEY], oidcKeys: [issuerJwks()] });
+    issuerFile = join(scratch, 'issuer.json');
+    writeFileSync(issuerFile, issuerJson());
+    emu = await startEmulator({ keys: [KEY], issuers: [issuerJson()] });
   });
   after(() => emu?.close());
 
@@ -170,11 +183,29 @@ describe('the emulator, as every token source', () => {
     await assert.rejects(source(oidcToken({ exp: NOW() - 3600, iat: NOW() - 7200 })).getToken(), (e) => e.oauthError === 'invalid_grant' && /expired/.test(e.message));
     await assert.rejects(source(oidcToken({}, { key: fixture('keys/rsa2048.pem') })).getToken(), (e) => e.oauthError === 'invalid_grant' && /does not verify/.test(e.message));
     await assert.rejects(federationTokenSource({ serviceAccountId: 'ajenobody', subjectToken: oidcToken(), endpoint: emu.federationUrl }).getToken(), (e) => e.oauthError === 'invalid_target');
+    // The issuer's claims, as the real service checks them.
+    for (const [claims, says] of [
+      [{ iss: 'https://elsewhere.example' }, /not a registered issuer/],
+      [{ aud: 'someone-else' }, /aud is not an audience/],
+      [{ sub: 'repo:org/other' }, /sub is not a federated credential of service account ajetestserviceacc001/],
+    ]) {
+      await assert.rejects(source(oidcToken(claims)).getToken(), (e) => e.oauthError === 'invalid_grant' && says.test(e.message));
+    }
   });
 
-  test('the CLI: --federation with each subject source, and the emulator with --oidc-key', async () => {
+  test('the IBM pair checks the first step\'s token', async () => {
+    const post = (authorization) => fetch(`${emu.metadataUrl}/instance_identity/v1/iam_token?version=2022-03-01`, { method: 'POST', headers: { authorization } });
+    assert.equal((await post('Bearer emulated-instance.forged')).status, 401);
+    const first = await fetch(`${emu.metadataUrl}/instance_identity/v1/token?version=2022-03-01`, {
+      method: 'PUT', headers: { 'metadata-flavor': 'ibm', 'content-type': 'application/json' }, body: '{"expires_in":3600}',
+    });
+    const { access_token: instance } = await first.json();
+    assert.equal((await post(`Bearer ${instance}`)).status, 200);
+  });
+
+  test('the CLI: --federation with each subject source, and the emulator with --oidc-issuer', async () => {
     const { spawn } = await import('node:child_process');
-    const server = spawn(process.execPath, [`${root}js/cli.mjs`, 'emulator', '--key', fixturePath('key-2048.json'), '--oidc-key', jwksFile, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [`${root}js/cli.mjs`, 'emulator', '--key', fixturePath('key-2048.json'), '--oidc-issuer', issuerFile, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     server.stderr.on('data', (d) => { stderr += d; });
     const tokenUrl = await new Promise((resolve, reject) => {
@@ -201,6 +232,19 @@ describe('the emulator, as every token source', () => {
     assert.match(gce.stdout, /^t1\.emulated\./);
     assert.match(stderr, /VM metadata \(GCE, EC2, IBM\) for ajetestserviceacc001: http:\/\/127\.0\.0\.1:\d+/);
     assert.match(stderr, /federation: http:\/\/127\.0\.0\.1:\d+\/oauth\/token\n/);
+    // A subject token file that is no JWT, or too large, is named and never sent or quoted.
+    const secret = 'hunter2-not-a-jwt-but-a-secret';
+    const notJwt = join(scratch, 'not-jwt');
+    writeFileSync(notJwt, secret);
+    const big = join(scratch, 'big');
+    writeFileSync(big, `${oidcToken()}${'A'.repeat(100_000)}`);
+    for (const [path, says] of [[notJwt, /is not a JWT/], [big, /is larger than 16384 bytes/]]) {
+      const r = await cli(['token', '--federation', SA, '--subject-token-file', path, '--endpoint', federation]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`^iamjwt: ERR_SUBJECT_TOKEN_INVALID: the subject token file ${path.replace(/[/\\.]/g, '\\$&')} `));
+      assert.match(r.stderr, says);
+      assert.ok(!r.stderr.includes(secret) && !r.stderr.includes('AAAAAAAA'), r.stderr);
+    }
     const misuse = await cli(['token', '--federation', SA]);
     assert.equal(misuse.code, 2);
     assert.match(misuse.stderr, /^iamjwt: ERR_USAGE: --federation takes one of --subject-token, --subject-token-file or --github-oidc/);

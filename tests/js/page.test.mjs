@@ -206,6 +206,27 @@ describe('the minting page', () => {
     await context.close();
   });
 
+  test('a key pasted while the page loads is parsed when it starts, and Sign acts on whatever the box holds', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // A slow load: the .wasm arrives a second late, so the key is in the box before the page's listeners are.
+    await page.route('**/*.wasm', async (route) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      await route.continue();
+    });
+    await page.goto(server.pageUrl, { waitUntil: 'domcontentloaded' });
+    await page.evaluate((text) => { document.getElementById('key').value = text; }, fixture('key-2048.json'));
+    assert.notEqual(await page.evaluate(() => document.body.dataset.ready), 'true', 'the key went in before the page was ready');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    await page.getByText('ajetestserviceacc001').waitFor();
+    assert.ok(nodeCryptoVerifies(await signJwt(page), KEY_PUBLIC));
+    // Text set without an input event (a password manager, a script) is read at the click.
+    await page.evaluate((text) => { document.getElementById('key').value = text; }, fixture('../../www/demo-key.json'));
+    assert.ok(nodeCryptoVerifies(await signJwt(page), DEMO_PUBLIC));
+    await context.close();
+  });
+
   test('the page stores nothing: no cookies, no localStorage, no sessionStorage', async () => {
     const { page, context } = await openPage();
     await button(page, 'Try the demo key').click();

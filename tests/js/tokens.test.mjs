@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { sign, constants } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startEmulator } from '../../js/emulator.mjs';
 import {
@@ -27,6 +27,16 @@ async function rejects(promise, code, message) {
     if (message) assert.match(e.message, message);
     return true;
   });
+}
+
+/** Runs `fn` with the clock `seconds` ahead (Date only: timers and sockets run as they do). */
+async function laterBy(seconds, fn) {
+  mock.timers.enable({ apis: ['Date'], now: Date.now() + seconds * 1000 });
+  try {
+    await fn();
+  } finally {
+    mock.timers.reset();
+  }
 }
 
 /** A PS256 JWT with any claims, signed with node:crypto (the library refuses to make bad ones). */
@@ -80,13 +90,47 @@ describe('the emulator', () => {
     key.free();
   });
 
-  test('CORS: a preflight is answered for any origin', async () => {
-    const res = await fetch(emu.tokenUrl, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:1', 'access-control-request-method': 'POST' } });
-    assert.equal(res.status, 204);
-    assert.equal(res.headers.get('access-control-allow-origin'), '*');
-    const post = await fetch(emu.tokenUrl, { method: 'POST', body: '{}' });
-    assert.equal(post.headers.get('access-control-allow-origin'), '*');
+  test('CORS only for the page origins it was given, never on metadata paths; only its own Host', async () => {
+    const page = 'http://127.0.0.1:5173';
+    const withCors = await startEmulator({ keys: [KEY], corsOrigins: [page] });
+    try {
+      const preflight = (url, origin) => fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      const allowed = await preflight(withCors.tokenUrl, page);
+      assert.equal(allowed.status, 204);
+      assert.equal(allowed.headers.get('access-control-allow-origin'), page);
+      assert.equal((await preflight(withCors.federationUrl, page)).headers.get('access-control-allow-origin'), page);
+      for (const [url, origin] of [
+        [withCors.tokenUrl, 'https://evil.example'],
+        [withCors.tokenUrl, 'null'],
+        [`${withCors.metadataUrl}/computeMetadata/v1/instance/service-accounts/default/token`, page],
+        [`${withCors.metadataUrl}/latest/meta-data/iam/security-credentials/default/`, page],
+        [`${withCors.metadataUrl}/instance_identity/v1/token`, page],
+      ]) {
+        const res = await preflight(url, origin);
+        assert.equal(res.headers.get('access-control-allow-origin'), null, `${url} for ${origin}`);
+      }
+      const gce = await fetch(`${withCors.metadataUrl}/computeMetadata/v1/instance/service-accounts/default/token`, { headers: { 'metadata-flavor': 'Google', origin: page } });
+      assert.equal(gce.status, 200);
+      assert.equal(gce.headers.get('access-control-allow-origin'), null, 'no real metadata service sends CORS headers');
+    } finally {
+      await withCors.close();
+    }
+    // Without origins given, no CORS headers at all.
+    const post = await fetch(emu.tokenUrl, { method: 'POST', body: '{}', headers: { origin: 'http://127.0.0.1:1' } });
+    assert.equal(post.headers.get('access-control-allow-origin'), null);
     assert.equal(post.status, 400);
+    // DNS rebinding: a page on another name that resolves here sends its own Host.
+    const { request } = await import('node:http');
+    const status = (host) => new Promise((resolve, reject) => {
+      const { port } = new URL(emu.url);
+      request({ host: '127.0.0.1', port, path: '/computeMetadata/v1/instance/service-accounts/default/token', headers: { host, 'metadata-flavor': 'Google' } }, (res) => { res.resume(); resolve(res.statusCode); })
+        .on('error', reject).end();
+    });
+    const { port } = new URL(emu.url);
+    assert.equal(await status(`127.0.0.1:${port}`), 200);
+    assert.equal(await status(`localhost:${port}`), 200);
+    assert.equal(await status(`rebind.evil.example:${port}`), 421);
+    assert.equal(await status('127.0.0.1:1'), 421);
   });
 
   test('the CLI token command gets a token from the emulator', async () => {
@@ -308,7 +352,10 @@ describe('faults', () => {
     const first = await Promise.all([source.getToken(), source.getToken(), source.getToken()]);
     assert.deepEqual(first, ['own-1', 'own-1', 'own-1'], 'concurrent calls share one fetch');
     assert.equal(calls, 1);
-    assert.equal(await source.getToken(), 'own-2', 'a minute left: inside the margin, refreshed');
+    assert.equal(await source.getToken(), 'own-1', 'a minute left, but within 30 s of the last request: kept');
+    await laterBy(31, async () => {
+      assert.equal(await source.getToken(), 'own-2', 'inside the margin and past the floor: refreshed');
+    });
     const info = await source.getTokenInfo();
     assert.equal(info.token, 'own-2', 'an hour left: cached');
     assert.ok(info.expiresAt instanceof Date);
@@ -324,8 +371,41 @@ describe('faults', () => {
     assert.equal(md.requests.length, 1);
     const near = metadataTokenSource({ baseUrl: md.url });
     assert.equal(await near.getToken(), 't2'); // lives 200 s, inside the 5 min margin
-    assert.equal(await near.getToken(), 't3', 'refreshed on the call path');
+    await laterBy(31, async () => {
+      assert.equal(await near.getToken(), 't3', 'refreshed on the call path, once past the floor');
+    });
     await md.close();
+  });
+
+  test('no refresh storm: short-lived or mis-dated tokens make at most one request per 30 s', async () => {
+    for (const [what, answer] of [
+      ['tokens that live 60 s', () => ({ access_token: 't', expires_in: 60 })],
+      ['tokens that live 1 s', () => ({ access_token: 't', expires_in: 1 })],
+      ['tokens that live 0 s', () => ({ access_token: 't', expires_in: 0 })],
+    ]) {
+      const md = await fakeServer(() => [200, answer()]);
+      const source = metadataTokenSource({ baseUrl: md.url });
+      const until = Date.now() + 3000;
+      let calls = 0;
+      while (Date.now() < until) {
+        await Promise.all([source.getToken(), source.getToken()]);
+        calls += 2;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      assert.ok(calls > 100, `${calls} calls`);
+      assert.equal(md.requests.length, 1, `${what}: ${md.requests.length} requests in 3 s`);
+      await laterBy(31, async () => {
+        await Promise.all(Array.from({ length: 50 }, () => source.getToken()));
+        assert.equal(md.requests.length, 2, `${what}: past the floor, one more (shared) request`);
+      });
+      await md.close();
+    }
+    // An IAM expiresAt already past (a server clock that is wrong) is the same.
+    const iam = await fakeServer(() => [200, { iamToken: 't1.past', expiresAt: '2001-01-01T00:00:00Z' }]);
+    const source = serviceAccountTokenSource(KEY, { endpoint: iam.url });
+    for (let i = 0; i < 50; i += 1) assert.equal(await source.getToken(), 't1.past');
+    assert.equal(iam.requests.length, 1);
+    await iam.close();
   });
 
   test('a failed refresh while the old token is valid returns the old token', async () => {
@@ -333,10 +413,12 @@ describe('faults', () => {
     const md = await fakeServer(() => { n += 1; return n === 1 ? [200, { access_token: 'old', expires_in: 200 }] : [500, { message: 'down' }]; });
     const source = metadataTokenSource({ baseUrl: md.url, retry: { attempts: 1 } });
     assert.equal(await source.getToken(), 'old');
-    assert.equal(await source.getToken(), 'old', 'refresh failed, old token still valid');
-    assert.equal(md.requests.length, 2);
-    assert.equal(await source.getToken(), 'old', 'no request storm: the next try waits');
-    assert.equal(md.requests.length, 2);
+    await laterBy(31, async () => {
+      assert.equal(await source.getToken(), 'old', 'refresh failed, old token still valid');
+      assert.equal(md.requests.length, 2);
+      assert.equal(await source.getToken(), 'old', 'no request storm: the next try waits');
+      assert.equal(md.requests.length, 2);
+    });
     await md.close();
   });
 });

@@ -55,18 +55,43 @@ pub fn mark(key: &AuthorizedKey) -> usize {
         .sum()
 }
 
-/// One branch on a secret bit: what the gate must catch.
-#[cfg(feature = "negative-control")]
+/// One branch on a bit of d: what the gate must catch.
+#[cfg(feature = "negative-control-d")]
 #[inline(never)]
-pub fn negative_control(key: &AuthorizedKey) {
-    let low = key
-        .private_key()
-        .d()
-        .as_words()
-        .first()
-        .copied()
-        .unwrap_or(0);
-    if low & 2 != 0 {
-        std::hint::black_box(low);
+pub fn negative_control_d(key: &AuthorizedKey) {
+    branch_on(
+        key.private_key()
+            .d()
+            .as_words()
+            .first()
+            .copied()
+            .unwrap_or(0),
+    );
+}
+
+/// One branch on a bit of dP: what the gate must catch.
+#[cfg(feature = "negative-control-dp")]
+#[inline(never)]
+pub fn negative_control_dp(key: &AuthorizedKey) {
+    let dp = key.private_key().dp().expect("CRT values");
+    branch_on(dp.as_words().first().copied().unwrap_or(0));
+}
+
+/// One branch on a blinding byte: what the gate must catch.
+#[cfg(feature = "negative-control-blinding")]
+#[inline(never)]
+pub fn negative_control_blinding(bytes: &[u8]) {
+    branch_on(bytes.first().copied().map(u64::from).unwrap_or(0) as _);
+}
+
+#[cfg(any(
+    feature = "negative-control-d",
+    feature = "negative-control-dp",
+    feature = "negative-control-blinding"
+))]
+#[inline(always)]
+fn branch_on(word: crypto_bigint::Word) {
+    if word & 2 != 0 {
+        std::hint::black_box(word);
     }
 }

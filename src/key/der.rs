@@ -97,6 +97,16 @@ pub fn modulus_bits(key: &PublicKey) -> u32 {
     key.n().bit_width_vartime()
 }
 
+/// Decodes an RSA private key from DER, PKCS#8 or PKCS#1, as
+/// [`private_key_from_pem`] does after the armour: rsa builds the key and
+/// checks it. `field` names the field in error messages.
+///
+/// # Errors
+/// As [`private_key_from_pem`].
+pub fn private_key_from_der(der: &[u8], field: &'static str) -> Result<PrivateKey> {
+    from_bare_der(der, field)
+}
+
 fn from_bare_der(der: &[u8], field: &'static str) -> Result<PrivateKey> {
     if looks_encrypted_pkcs8(der) {
         return Err(Error::KeyEncrypted);

@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v cargo-deny >/dev/null; then
   echo "audit: installing cargo-deny (once; a few minutes)" >&2
-  cargo install cargo-deny --locked
+  # Into the user's own Cargo home (on PATH), even when CARGO_HOME is a
+  # scratch one (.ci/run audits with a fresh one).
+  cargo install cargo-deny --locked --root "$HOME/.cargo"
 fi
 
 scratch=$(mktemp -d)

@@ -241,7 +241,7 @@ export function checkKey(json, options = {}) {
   return core.checkKey(keyText(json), withNow(options));
 }
 
-/** The core's defaults: `{ audience, endpoint, ttl, maxTtl, leeway }`. */
+/** The core's defaults and bounds: `{ audience, endpoint, ttl, maxTtl, leeway, maxResponseBytes, maxSubjectTokenBytes, federationEndpoint, metadataUrl, paths }`. */
 export function defaults() {
   ensureLoaded();
   return core.defaults();

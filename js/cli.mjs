@@ -17,9 +17,13 @@ try {
   process.exit(1);
 }
 const {
-  checkKey, decodeJwt, signJwt, verifyJwt, IamJwtError,
+  checkKey, decodeJwt, signJwt, verifyJwt, IamJwtError, defaults,
   serviceAccountTokenSource, oauthTokenSource, metadataTokenSource, ibmTrustedProfileTokenSource, federationTokenSource,
 } = api;
+
+// Every URL, path and bound the help names is the core's (written once there).
+const D = defaults();
+const P = D.paths;
 
 class CliError extends Error {
   constructor(code, message, exitCode = 1) {
@@ -91,16 +95,16 @@ Options
   --ibm-profile VALUE  an IBM Cloud trusted profile id, or a CRN (crn:…);
                        'default' for the instance's default profile
   --endpoint URL       the IAM token URL
-                       (default https://iam.api.cloud.yandex.net/iam/v1/tokens;
-                       for --federation https://auth.yandex.cloud/oauth/token)
+                       (default ${D.endpoint};
+                       for --federation ${D.federationEndpoint})
   --aud URL            the JWT's audience (default: --endpoint)
-  --metadata-url URL   the metadata service (default http://169.254.169.254)
+  --metadata-url URL   the metadata service (default ${D.metadataUrl})
   --timeout SECONDS    per attempt (default 10; 2 for metadata)
   --json               print {"iamToken","expiresAt"}
   --allow-insecure-http
                        send the credential over plain http to any host;
                        without it http:// goes only to 127.0.0.0/8, ::1,
-                       localhost and (metadata, IBM) 169.254.169.254
+                       localhost and (metadata, IBM) ${new URL(D.metadataUrl).host}
 
 Retries network errors, 429 and 5xx with backoff; never other 4xx.
 Secrets go in files, stdin or the environment, never in arguments, which
@@ -112,7 +116,7 @@ Examples
   iamjwt token --federation ajeabc123 --github-oidc
   iamjwt token --federation ajeabc123 --subject-token-file /var/run/secrets/tokens/yc
   iamjwt token --metadata gce --json
-  iamjwt token --key key.json --endpoint http://127.0.0.1:8910/iam/v1/tokens
+  iamjwt token --key key.json --endpoint http://127.0.0.1:8910${P.iam}
 `,
   emulator: `Run a local stand-in for every token source, as strict as the real ones.
 
@@ -134,20 +138,20 @@ Options
                    never do
 
 Serves, on one port, until interrupted:
-  POST /iam/v1/tokens   IAM's JWT exchange (aud: this URL or IAM's own)
-  GET  /computeMetadata/v1/instance/service-accounts/default/token
-  GET  /latest/meta-data/iam/security-credentials/default/
-  PUT  /instance_identity/v1/token, POST /instance_identity/v1/iam_token
-  POST /oauth/token     workload identity federation
+  POST ${P.iam}   IAM's JWT exchange (aud: this URL or IAM's own)
+  GET  ${P.gce}
+  GET  ${P.ec2}
+  PUT  ${P.ibmInstance}, POST ${P.ibmIam}
+  POST ${P.federation}     workload identity federation
 Prints the IAM token URL on stdout, the rest on stderr. Answers only
 requests addressed to 127.0.0.1:PORT or localhost:PORT.
 
 Examples
   iamjwt emulator --key key.json
-  iamjwt token --key key.json --endpoint http://127.0.0.1:8910/iam/v1/tokens
+  iamjwt token --key key.json --endpoint http://127.0.0.1:8910${P.iam}
   iamjwt token --metadata gce --metadata-url http://127.0.0.1:8910
   iamjwt emulator --key key.json --oidc-issuer issuer.json
-  iamjwt token --federation SA_ID --subject-token-file oidc.jwt --endpoint http://127.0.0.1:8910/oauth/token
+  iamjwt token --federation SA_ID --subject-token-file oidc.jwt --endpoint http://127.0.0.1:8910${P.federation}
 `,
   jwt: `Sign a PS256 JWT for the Yandex Cloud IAM token exchange.
 
@@ -156,8 +160,8 @@ Usage
 
 Options
   --key FILE     the authorized key JSON; - reads stdin; default $IAMJWT_KEY
-  --ttl SECONDS  lifetime, 1 to 3600 (default 3600)
-  --aud URL      audience (default https://iam.api.cloud.yandex.net/iam/v1/tokens)
+  --ttl SECONDS  lifetime, 1 to ${D.maxTtl} (default ${D.ttl})
+  --aud URL      audience (default ${D.audience})
   --now SECONDS  issue time, seconds since the epoch (default: now)
 
 Prints the JWT and a newline.
@@ -165,7 +169,7 @@ Prints the JWT and a newline.
 Examples
   iamjwt jwt --key key.json
   iamjwt jwt --key key.json --ttl 600
-  curl -sX POST https://iam.api.cloud.yandex.net/iam/v1/tokens \\
+  curl -sX POST ${D.endpoint} \\
        -d "{\\"jwt\\":\\"$(iamjwt jwt --key key.json)\\"}"
 `,
   check: `Check an authorized key offline: format, key, sizes, ids, a test signature.
@@ -209,7 +213,7 @@ Options
   --key FILE         an authorized key, a key description with public_key,
                      or a public-key PEM; - reads stdin; default $IAMJWT_KEY
   --aud URL          require this audience
-  --leeway SECONDS   clock skew allowed (default 60)
+  --leeway SECONDS   clock skew allowed (default ${D.leeway})
   --now SECONDS      check as of this time (default: now)
 
 Exits 0 when valid, 1 when not, saying why.

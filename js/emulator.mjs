@@ -7,11 +7,15 @@
 // real metadata service has them).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import './load-node.mjs';
-import { EmulatorCore } from '../pkg/iamjwt.js';
+import { readFileSync } from 'node:fs';
+import { EmulatorCore, initSync, services } from '../pkg/iamjwt_emulator.js';
 
-/** The paths the emulator answers, as the core has them: `{ iam, federation, gce, ec2, ibmInstance, ibmIam }`. */
-export const PATHS = Object.freeze(EmulatorCore.paths());
+// The emulator's own .wasm (the core with feature `emulator`): the one
+// users ship carries none of it, and only this file loads this one.
+initSync({ module: readFileSync(new URL('../pkg/iamjwt_emulator_bg.wasm', import.meta.url)) });
+
+/** The paths the emulator answers, as the core has them: `{ iam, federation, gce, ec2, ibmInstance, ibmIam, … }`. */
+export const PATHS = Object.freeze(services());
 export const TOKEN_PATH = PATHS.iam;
 const MAX_BODY = 64 * 1024;
 /** The paths a page may call across origins: IAM and federation, never metadata. */

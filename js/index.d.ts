@@ -220,6 +220,12 @@ export function defaults(): {
   maxResponseBytes: number;
   /** The largest subject token, or subject token file (ERR_SUBJECT_TOKEN_INVALID). */
   maxSubjectTokenBytes: number;
+  /** Workload identity federation's token exchange. */
+  federationEndpoint: string;
+  /** The VM metadata service. */
+  metadataUrl: string;
+  /** Each token service's path. */
+  paths: { iam: string; federation: string; gce: string; ec2: string; ibmInstance: string; ibmIam: string };
 };
 
 // ---- Getting IAM tokens ----

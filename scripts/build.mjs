@@ -41,22 +41,32 @@ if (!process.argv.includes('--force') && existsSync(stamp) && statSync(stamp).mt
 const registry = join(process.env.CARGO_HOME || join(homedir(), '.cargo'), 'registry/src');
 const indexes = existsSync(registry) ? readdirSync(registry) : [];
 const remaps = [registry, ...indexes.map((index) => join(registry, index))].map((dir) => `--remap-path-prefix=${dir}/=`);
-const rustflags = `target.wasm32-unknown-unknown.rustflags=${JSON.stringify(remaps)}`;
+const rustflags = (extra) => `target.wasm32-unknown-unknown.rustflags=${JSON.stringify([...remaps, ...extra])}`;
 
-say('cargo build (wasm32, release)');
-run('cargo', ['rustc', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--crate-type', 'cdylib', '--quiet', '--config', rustflags]);
+// Two .wasm files from the one crate: the one users ship (iamjwt), and the
+// emulator's (iamjwt_emulator: feature `emulator`, and the cfg that leaves
+// out the package's own bindings), which only js/emulator.mjs loads. Each
+// has its own target directory, so neither build undoes the other's.
+const builds = [
+  { name: 'iamjwt', args: [], cfg: [], dir: 'target' },
+  { name: 'iamjwt_emulator', args: ['--features', 'emulator'], cfg: ['--cfg', 'iamjwt_emulator_wasm'], dir: 'target/emulator' },
+];
+for (const { name, args, cfg, dir } of builds) {
+  say(`cargo build (wasm32, release): ${name}`);
+  run('cargo', ['rustc', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--crate-type', 'cdylib', '--quiet', ...args, '--target-dir', dir, '--config', rustflags(cfg)]);
 
-say('wasm-bindgen --target web');
-run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/iamjwt.wasm', '--target', 'web', '--out-dir', 'pkg', '--weak-refs']);
+  say(`wasm-bindgen --target web --out-name ${name}`);
+  run('wasm-bindgen', [`${dir}/wasm32-unknown-unknown/release/iamjwt.wasm`, '--target', 'web', '--out-dir', 'pkg', '--out-name', name, '--weak-refs']);
 
-// wasm-bindgen copies the bindings' Rust doc comments into the glue as
-// JSDoc. The glue is internal (the API and its docs are js/index.d.ts), so
-// the copies go: 4 KB of the package.
-const glue = join(root, 'pkg/iamjwt.js');
-writeFileSync(glue, readFileSync(glue, 'utf8').replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, ''));
+  // wasm-bindgen copies the bindings' Rust doc comments into the glue as
+  // JSDoc. The glue is internal (the API and its docs are js/index.d.ts), so
+  // the copies go: 4 KB of the package.
+  const glue = join(root, `pkg/${name}.js`);
+  writeFileSync(glue, readFileSync(glue, 'utf8').replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, ''));
 
-say('wasm-opt -O3 (npm binaryen)');
-run(join(root, 'node_modules/.bin/wasm-opt'), ['pkg/iamjwt_bg.wasm', '-O3', '-o', 'pkg/iamjwt_bg.wasm', ...WASM_OPT_FEATURES]);
+  say(`wasm-opt -O3 (npm binaryen): pkg/${name}_bg.wasm`);
+  run(join(root, 'node_modules/.bin/wasm-opt'), [`pkg/${name}_bg.wasm`, '-O3', '-o', `pkg/${name}_bg.wasm`, ...WASM_OPT_FEATURES]);
+}
 
 // The core's error codes, from its one table (src/error.rs), for
 // js/errors.js: what the built .wasm itself says.
@@ -68,4 +78,4 @@ writeFileSync(join(root, 'pkg/error-codes.js'),
   `// Written by scripts/build.mjs from the core's error table (src/error.rs).\nexport const CORE_ERROR_CODES = Object.freeze(${JSON.stringify(errorCodes(), null, 2)});\n`);
 
 writeFileSync(stamp, new Date().toISOString() + '\n');
-say(`done: pkg/iamjwt_bg.wasm ${statSync(join(root, 'pkg/iamjwt_bg.wasm')).size} bytes`);
+say(`done: pkg/iamjwt_bg.wasm ${statSync(join(root, 'pkg/iamjwt_bg.wasm')).size} bytes, pkg/iamjwt_emulator_bg.wasm ${statSync(join(root, 'pkg/iamjwt_emulator_bg.wasm')).size} bytes`);

@@ -37,8 +37,17 @@ use crate::key::AuthorizedKey;
 use crate::key::VerifyingKey;
 use crate::ps256;
 
+/// The path of IAM's token exchange, written once: the JWT's default
+/// audience here, and the token rooms' exchange and emulator path.
+macro_rules! iam_token_path {
+    () => {
+        "/iam/v1/tokens"
+    };
+}
+pub(crate) use iam_token_path;
+
 /// The audience of the public Yandex Cloud IAM token endpoint.
-pub const DEFAULT_AUDIENCE: &str = "https://iam.api.cloud.yandex.net/iam/v1/tokens";
+pub const DEFAULT_AUDIENCE: &str = concat!("https://iam.api.cloud.yandex.net", iam_token_path!());
 /// The longest JWT lifetime IAM accepts, in seconds.
 pub const MAX_TTL: u64 = 3600;
 /// The lifetime used when none is given, in seconds.

@@ -1,8 +1,10 @@
-//! Getting tokens, sans-IO: each flow's request as a value for the caller
-//! to send, its answer parsed from the status and body the caller received
-//! ([`flow`], behind [`Flow`]); whether and when to retry, and when a cached
-//! token is due ([`retry`]); and the decisions of the local IAM emulator
-//! ([`emulator`]). Nothing here opens a socket or reads a clock.
+//! Getting tokens, sans-IO: a room per token service, each owning its
+//! paths, its request as a value, its answer parsed and its emulator side
+//! ([`iam`], [`oauth`], [`metadata`], [`ibm`], [`federation`]); [`Flow`]
+//! dispatches over them from what the user gave ([`FlowSpec`]); [`retry`]
+//! decides retries and refreshes, [`transport`] what may cross the wire;
+//! and (feature `emulator`) [`emulator`] answers every service's requests.
+//! Nothing here opens a socket or reads a clock.
 //!
 //! How a token request travels: the caller names a flow with what the user
 //! gave ([`FlowSpec`]) → [`Flow::from_spec`] decides what it means →
@@ -22,19 +24,34 @@
 //! # Ok::<(), iamjwt::Error>(())
 //! ```
 
+pub mod answer;
+#[cfg(feature = "emulator")]
 pub mod emulator;
+pub mod federation;
 pub mod flow;
+pub mod http;
+pub mod iam;
+pub mod ibm;
+pub mod metadata;
+pub mod oauth;
 pub mod retry;
 pub mod transport;
 
-pub use flow::{
-    ec2_request, gce_request, ibm_iam_token_request, ibm_instance_token_request, jwt_request,
-    oauth_request, parse_ec2_response, parse_gce_response, parse_iam_response,
-    parse_ibm_iam_token_response, parse_ibm_instance_token_response, Flow, FlowSpec, HttpRequest,
-    IbmProfile, MetadataFormat, Token, DEFAULT_ENDPOINT, DEFAULT_METADATA_URL, IBM_API_VERSION,
-    MAX_RESPONSE_LEN, MAX_TOKEN_LIFE,
-};
-pub use flow::{
+pub use answer::{MAX_RESPONSE_LEN, MAX_TOKEN_LIFE};
+pub use federation::{
     federation_request, github_oidc_request, parse_federation_response, parse_github_oidc_response,
-    DEFAULT_FEDERATION_ENDPOINT,
+    DEFAULT_FEDERATION_ENDPOINT, FEDERATION_PATH,
 };
+pub use flow::{Flow, FlowSpec, Service, FLOW_NAMES};
+pub use http::{HttpRequest, Token};
+pub use iam::{jwt_request, parse_iam_response, DEFAULT_ENDPOINT, TOKEN_PATH};
+pub use ibm::{
+    ibm_iam_token_request, ibm_instance_token_request, parse_ibm_iam_token_response,
+    parse_ibm_instance_token_response, IbmProfile, IBM_API_VERSION, IBM_IAM_PATH,
+    IBM_INSTANCE_PATH,
+};
+pub use metadata::{
+    ec2_request, gce_request, parse_ec2_response, parse_gce_response, MetadataFormat,
+    DEFAULT_METADATA_URL, EC2_PATH, GCE_PATH,
+};
+pub use oauth::oauth_request;

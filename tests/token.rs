@@ -422,7 +422,7 @@ fn a_body_that_is_not_json_is_named_once() {
 
 #[test]
 fn a_flow_is_decided_from_what_the_user_gave() {
-    use iamjwt::token::{Flow, FlowSpec, MetadataFormat};
+    use iamjwt::token::{ibm::IbmIamFlow, metadata::MetadataFlow, Flow, FlowSpec, MetadataFormat};
     let spec = |flow: &str| FlowSpec {
         flow: flow.into(),
         ..FlowSpec::default()
@@ -430,10 +430,10 @@ fn a_flow_is_decided_from_what_the_user_gave() {
     let flow = |spec: FlowSpec| Flow::from_spec(&spec);
     assert_eq!(
         flow(spec("metadata")).unwrap(),
-        Flow::Metadata {
+        Flow::Metadata(MetadataFlow {
             format: MetadataFormat::Gce,
             base_url: None
-        }
+        })
     );
     let ec2 = flow(FlowSpec {
         flavor: Some("ec2".into()),
@@ -461,10 +461,10 @@ fn a_flow_is_decided_from_what_the_user_gave() {
         .unwrap();
         assert_eq!(
             ibm,
-            Flow::IbmIam {
+            Flow::IbmIam(IbmIamFlow {
                 base_url: None,
                 profile
-            },
+            }),
             "{value:?}"
         );
     }
@@ -699,7 +699,7 @@ fn the_emulator_serves_the_metadata_services_for_the_first_key() {
     };
     // No key yet: nothing to serve.
     let none = emu.answer(
-        &get(iamjwt::token::emulator::GCE_PATH, Some("Google")),
+        &get(iamjwt::token::GCE_PATH, Some("Google")),
         NOW,
         "r",
         "t1.m",
@@ -708,27 +708,17 @@ fn the_emulator_serves_the_metadata_services_for_the_first_key() {
     emu.add_key(&fixture("key-2048.json")).unwrap();
 
     let gce = emu.answer(
-        &get(iamjwt::token::emulator::GCE_PATH, Some("Google")),
+        &get(iamjwt::token::GCE_PATH, Some("Google")),
         NOW,
         "r",
         "t1.gce",
     );
     let t = token::parse_gce_response(gce.status, &gce.body, NOW).unwrap();
     assert_eq!((t.token.as_str(), t.expires_at), ("t1.gce", NOW + 43_200));
-    let bare = emu.answer(
-        &get(iamjwt::token::emulator::GCE_PATH, None),
-        NOW,
-        "r",
-        "t1.gce",
-    );
+    let bare = emu.answer(&get(iamjwt::token::GCE_PATH, None), NOW, "r", "t1.gce");
     assert_eq!(bare.status, 403, "GCE needs Metadata-Flavor: Google");
 
-    let ec2 = emu.answer(
-        &get(iamjwt::token::emulator::EC2_PATH, None),
-        NOW,
-        "r",
-        "t1.ec2",
-    );
+    let ec2 = emu.answer(&get(iamjwt::token::EC2_PATH, None), NOW, "r", "t1.ec2");
     assert_eq!(
         token::parse_ec2_response(ec2.status, &ec2.body, NOW)
             .unwrap()
@@ -813,20 +803,15 @@ fn the_emulator_serves_the_metadata_services_for_the_first_key() {
         404
     );
     assert_eq!(
-        emu.answer(
-            &get(iamjwt::token::emulator::TOKEN_PATH, None),
-            NOW,
-            "r",
-            "t"
-        )
-        .status,
+        emu.answer(&get(iamjwt::token::TOKEN_PATH, None), NOW, "r", "t")
+            .status,
         405
     );
 }
 
 #[test]
 fn the_emulator_federates_subject_tokens_of_registered_issuers() {
-    use iamjwt::token::emulator::{Request, FEDERATION_PATH};
+    use iamjwt::token::{emulator::Request, FEDERATION_PATH};
     let issuer_pem = fixture("keys/other2048.pem");
     let mut emu = Emulator::new("http://127.0.0.1:1/iam/v1/tokens");
     emu.add_key(&fixture("key-2048.json")).unwrap();

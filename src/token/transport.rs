@@ -8,8 +8,15 @@ use alloc::string::String;
 
 use crate::error::{Error, Result};
 
+/// The link-local address of the VM metadata services, written once.
+macro_rules! metadata_host {
+    () => {
+        "169.254.169.254"
+    };
+}
+pub(crate) use metadata_host;
 /// The link-local address of the VM metadata services (GCE, EC2, IBM).
-pub const METADATA_HOST: &str = "169.254.169.254";
+pub const METADATA_HOST: &str = metadata_host!();
 /// The longest token or id taken from an answer, in bytes.
 pub const MAX_TOKEN_LEN: usize = 8 * 1024;
 /// The longest federation subject token (or its file), in bytes.

@@ -14,68 +14,12 @@ use serde_json::{Map, Number, Value};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+use super::convert::{seconds, to_js, JsResult};
 use super::hygiene::StackScrub;
 use crate::check::{self, Verdict};
 use crate::jwt::{self, SignOptions, VerifyOptions, MAX_SAFE_SECONDS};
-use crate::token::emulator::{Emulator, Request};
 use crate::token::{retry, Flow, FlowSpec, HttpRequest, Token};
 use crate::{AuthorizedKey, Error, VerifyingKey, ERROR_CODES};
-
-#[wasm_bindgen(raw_module = "../js/errors.js")]
-extern "C" {
-    /// `new IamJwtError(code, message)`, with `details`' members on it.
-    #[wasm_bindgen(js_name = coreError)]
-    fn core_error(code: &str, message: &str, details: JsValue) -> JsValue;
-}
-
-/// What an `ERR_IAM_REJECTED` carries besides its message: `status`, and
-/// `grpcCode`, `oauthError` and `requestId` when the answer gave them.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Rejection<'a> {
-    status: u16,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    grpc_code: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    oauth_error: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<&'a str>,
-}
-
-/// The one mapping of the core's errors to JS: an `IamJwtError` with the
-/// error's code and message, and for IAM's refusals its status, gRPC code
-/// and request id.
-impl From<Error> for JsValue {
-    fn from(error: Error) -> JsValue {
-        let details = match &error {
-            Error::IamRejected {
-                status,
-                grpc_code,
-                oauth_error,
-                request_id,
-                ..
-            } => to_js(&Rejection {
-                status: *status,
-                grpc_code: *grpc_code,
-                oauth_error: oauth_error.as_deref(),
-                request_id: request_id.as_deref(),
-            }),
-            _ => JsValue::UNDEFINED,
-        };
-        core_error(error.code(), &error.to_string(), details)
-    }
-}
-
-type JsResult<T> = core::result::Result<T, JsValue>;
-
-/// A result as a plain JS value: maps as objects, `None` as `null`.
-/// serde_json writes it and `JSON.parse` reads it, which neither fails on.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or(JsValue::NULL)
-}
 
 // ---- Options coming in ----
 
@@ -163,27 +107,6 @@ impl Options {
         self.seconds("now", false)?
             .ok_or_else(|| self.invalid("now", "a number of seconds since the epoch"))
     }
-}
-
-/// Whole seconds from 0 to 2^53: a fractional `now` counts whole seconds;
-/// `whole` refuses fractions.
-fn seconds(name: &str, value: f64, whole: bool) -> crate::Result<u64> {
-    let invalid = || {
-        Error::OptionInvalid(format!(
-            "{name} must be a whole number of seconds from 0 to 2^53"
-        ))
-    };
-    if !(value.is_finite() && value >= 0.0 && value <= MAX_SAFE_SECONDS as f64) {
-        return Err(invalid());
-    }
-    // In [0, 2^53] the cast is the floor, and the floor converts back exactly.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let floor = value as u64;
-    #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
-    if whole && floor as f64 != value {
-        return Err(invalid());
-    }
-    Ok(floor)
 }
 
 /// A JWT argument: a string; `undefined` and `null` are the empty string
@@ -442,10 +365,14 @@ struct Defaults {
     leeway: u64,
     max_response_bytes: usize,
     max_subject_token_bytes: usize,
+    federation_endpoint: &'static str,
+    metadata_url: &'static str,
+    paths: super::convert::Services,
 }
 
 /// The defaults and bounds the JS layer shows and keeps: `{audience,
-/// endpoint, ttl, maxTtl, leeway, maxResponseBytes, maxSubjectTokenBytes}`.
+/// endpoint, ttl, maxTtl, leeway, maxResponseBytes, maxSubjectTokenBytes,
+/// federationEndpoint, metadataUrl, paths}` (`paths` as [`services`](super::convert::services)).
 #[wasm_bindgen]
 pub fn defaults() -> JsValue {
     to_js(&Defaults {
@@ -456,6 +383,9 @@ pub fn defaults() -> JsValue {
         leeway: jwt::DEFAULT_LEEWAY,
         max_response_bytes: crate::token::MAX_RESPONSE_LEN,
         max_subject_token_bytes: crate::token::transport::MAX_SUBJECT_TOKEN_LEN,
+        federation_endpoint: crate::token::DEFAULT_FEDERATION_ENDPOINT,
+        metadata_url: crate::token::DEFAULT_METADATA_URL,
+        paths: super::convert::Services::new(),
     })
 }
 
@@ -616,117 +546,4 @@ pub fn refresh_at(obtained_at: f64, expires_at: f64) -> f64 {
     )]
     let at = retry::refresh_at(obtained_at.max(0.0) as u64, expires_at.max(0.0) as u64) as f64;
     at
-}
-
-// ---- The emulator ----
-
-/// The local IAM emulator's decisions (the JS side runs the HTTP server).
-#[wasm_bindgen(js_name = EmulatorCore)]
-pub struct EmulatorCore {
-    inner: Emulator,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct KeyIds<'a> {
-    id: &'a str,
-    service_account_id: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EmulatorPaths {
-    iam: &'static str,
-    federation: &'static str,
-    gce: &'static str,
-    ec2: &'static str,
-    ibm_instance: &'static str,
-    ibm_iam: &'static str,
-}
-
-#[derive(Serialize)]
-struct AnswerJs<'a> {
-    status: u16,
-    body: &'a str,
-}
-
-#[wasm_bindgen(js_class = EmulatorCore)]
-impl EmulatorCore {
-    /// An emulator answering at `tokenUrl`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(token_url: &str) -> EmulatorCore {
-        EmulatorCore {
-            inner: Emulator::new(token_url),
-        }
-    }
-
-    /// Registers a key's public half; returns `{id, serviceAccountId}`.
-    #[wasm_bindgen(js_name = addKey)]
-    pub fn add_key(&mut self, json: String) -> JsResult<JsValue> {
-        let _scrub = StackScrub;
-        let json = Zeroizing::new(json);
-        let (id, service_account_id) = self.inner.add_key(&json)?;
-        Ok(to_js(&KeyIds {
-            id: &id,
-            service_account_id: &service_account_id,
-        }))
-    }
-
-    /// The paths it answers: `{iam, federation, gce, ec2, ibmInstance, ibmIam}`.
-    pub fn paths() -> JsValue {
-        use crate::token::emulator as e;
-        to_js(&EmulatorPaths {
-            iam: e::TOKEN_PATH,
-            federation: e::FEDERATION_PATH,
-            gce: e::GCE_PATH,
-            ec2: e::EC2_PATH,
-            ibm_instance: e::IBM_INSTANCE_PATH,
-            ibm_iam: e::IBM_IAM_PATH,
-        })
-    }
-
-    /// Registers an OIDC issuer for federation (`{issuer, audiences,
-    /// subjects, keys | publicKey}`, JSON); returns how many keys it has.
-    #[wasm_bindgen(js_name = addIssuer)]
-    pub fn add_issuer(&mut self, text: &str) -> JsResult<u32> {
-        let count = self.inner.add_issuer(text)?;
-        Ok(u32::try_from(count).unwrap_or(u32::MAX))
-    }
-
-    /// Answers one request (`method`, `path` with its query, the
-    /// `Metadata-Flavor` and `Authorization` headers, the body): `{status, body}`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn answer(
-        &mut self,
-        method: &str,
-        path: &str,
-        metadata_flavor: Option<String>,
-        authorization: Option<String>,
-        body: &str,
-        now: f64,
-        request_id: &str,
-        new_token: &str,
-    ) -> JsResult<JsValue> {
-        let now = seconds("now", now, false)?;
-        let request = Request {
-            method,
-            path,
-            metadata_flavor: metadata_flavor.as_deref(),
-            authorization: authorization.as_deref(),
-            body,
-        };
-        let answer = self.inner.answer(&request, now, request_id, new_token);
-        Ok(to_js(&AnswerJs {
-            status: answer.status,
-            body: &answer.body,
-        }))
-    }
-}
-
-/// A panic traps (a `RuntimeError` in JS), as it would under std with
-/// `panic = "abort"`; the core denies `unwrap`, `expect`, `panic!` and
-/// indexing, so none is expected.
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
-    core::arch::wasm32::unreachable()
 }

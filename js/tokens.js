@@ -9,8 +9,6 @@ import { parseKey, signJwtAsync, AuthorizedKey } from './api.js';
 import { handleOf } from './handles.js';
 import { ensureLoaded } from './loaded.js';
 
-const RETRY = Object.freeze({ attempts: 4, baseMs: 200, maxMs: 10_000, budgetMs: 30_000 });
-
 const nowSeconds = () => Date.now() / 1000;
 
 function sleep(ms, signal) {
@@ -34,8 +32,9 @@ function limits() {
   return bounds;
 }
 
-/** An error no retry can mend (an answer over the bound): `send` throws it at once. */
-const final = (error) => Object.assign(error, { final: true });
+/** What an attempt that threw came to, for the core's retry decision (`network` when unmarked). */
+const OUTCOME = Symbol('iamjwt.outcome');
+const marked = (error, outcome) => Object.defineProperty(error, OUTCOME, { value: outcome });
 
 /**
  * The body as text, read as it streams and abandoned past `limit` bytes: a
@@ -43,7 +42,7 @@ const final = (error) => Object.assign(error, { final: true });
  * (chunked) answer stops at the bound, not at the timeout.
  */
 async function boundedText(response, host, limit) {
-  const tooLarge = () => final(new IamJwtError('ERR_RESPONSE_INVALID', `${host} answered HTTP ${response.status} with more than ${limit} bytes; nothing past that was read`));
+  const tooLarge = () => marked(new IamJwtError('ERR_RESPONSE_INVALID', `${host} answered HTTP ${response.status} with more than ${limit} bytes; nothing past that was read`), 'too-large');
   const declared = Number(response.headers?.get?.('content-length') ?? NaN);
   if (declared > limit) {
     await response.body?.cancel?.().catch(() => {});
@@ -90,13 +89,13 @@ async function attempt(request, { fetch, signal, timeoutMs }) {
     });
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       const where = response.status ? `HTTP ${response.status}` : 'a redirect';
-      throw Object.assign(new IamJwtError('ERR_FETCH_FAILED', `${new URL(request.url).host} answered with ${where}; iamjwt does not follow redirects, so give the final URL`), { redirect: true });
+      throw marked(new IamJwtError('ERR_FETCH_FAILED', `${new URL(request.url).host} answered with ${where}; iamjwt does not follow redirects, so give the final URL`), 'redirected');
     }
     const body = await boundedText(response, new URL(request.url).host, limits().maxResponseBytes);
     return { status: response.status, body, retryAfter: response.headers.get('retry-after') ?? undefined };
   } catch (error) {
-    if (error?.redirect || error?.final) throw error;
-    if (signal?.aborted) throw aborted(signal);
+    if (error?.[OUTCOME]) throw error;
+    if (signal?.aborted) throw marked(aborted(signal), 'aborted');
     const host = new URL(request.url).host;
     if (timeout.signal.aborted) {
       throw new IamJwtError('ERR_TIMEOUT', `${host} did not answer within ${timeoutMs} ms`);
@@ -110,33 +109,26 @@ async function attempt(request, { fetch, signal, timeoutMs }) {
 }
 
 /**
- * Sends a core-built request, retrying network errors, 429 and 5xx with
- * backoff and jitter (honouring Retry-After) within the retry budget.
- * Resolves to the last `{ status, body }`.
+ * Sends a core-built request until the core's retry policy says stop
+ * (token::retry::next, under the user's `retry` option): this only sends
+ * and sleeps. Resolves to the last `{ status, body }`, or throws the last
+ * failure.
  */
 async function send(request, options = {}) {
   const fetch = options.fetch ?? globalThis.fetch;
   if (typeof fetch !== 'function') throw new IamJwtError('ERR_OPTION_INVALID', 'no fetch: pass options.fetch');
-  const retry = { ...RETRY, ...options.retry };
-  const timeoutMs = options.timeoutMs;
   const started = Date.now();
   for (let n = 1; ; n += 1) {
     let result;
     let failure;
     try {
-      result = await attempt(request, { fetch, signal: options.signal, timeoutMs });
+      result = await attempt(request, { fetch, signal: options.signal, timeoutMs: options.timeoutMs });
     } catch (error) {
-      // An abort, a redirect, an answer over the bound: asking again would change nothing.
-      if (error.code === 'ERR_ABORTED' || error.redirect || error.final) throw error;
       failure = error;
     }
-    const retryable = core.isRetryable(failure ? undefined : result.status);
-    if (!retryable || n >= retry.attempts) {
-      if (failure) throw failure;
-      return result;
-    }
-    const wait = core.retryDelayMs(n, result?.retryAfter, retry.baseMs, retry.maxMs, Math.random());
-    if (Date.now() - started + wait > retry.budgetMs) {
+    const outcome = failure ? (failure[OUTCOME] ?? 'network') : 'answered';
+    const wait = core.retryNext(n, Date.now() - started, outcome, result?.status, result?.retryAfter, Math.random(), options.retry);
+    if (wait < 0) {
       if (failure) throw failure;
       return result;
     }
@@ -158,6 +150,13 @@ function tokenFlow(spec) {
   return new core.TokenFlow(spec);
 }
 
+/** The core checks a source's whole options object, once, as the user gave it. */
+function checked(source, options) {
+  ensureLoaded();
+  core.checkSourceOptions(source, options);
+  return options ?? {};
+}
+
 /** The IAM flows' spec: the flow and the endpoint the user gave. */
 const iamFlow = (flow, options) => tokenFlow({ flow, endpoint: options?.endpoint, allowInsecureHttp: options?.allowInsecureHttp });
 
@@ -170,11 +169,13 @@ function oauthTokenOf(oauthToken) {
 
 /** Exchanges a JWT for an IAM token once: `{ token, expiresAt }`. */
 export function exchangeJwt(jwt, options = {}) {
+  checked('exchangeJwt', options);
   return obtain(iamFlow('jwt', options), jwt, options);
 }
 
 /** Exchanges a Yandex OAuth token for an IAM token once: `{ token, expiresAt }`. */
 export function exchangeOAuthToken(oauthToken, options = {}) {
+  checked('exchangeOAuthToken', options);
   oauthTokenOf(oauthToken);
   return obtain(iamFlow('oauth', options), oauthToken, options);
 }
@@ -211,7 +212,7 @@ export class TokenSource {
       return { ...(await this.#inflight) };
     } catch (error) {
       if (valid && this.#current === current) {
-        this.#retryAfter = nowSeconds() + 5; // try again on a later call
+        this.#retryAfter = nowSeconds() + limits().failedRefreshPause; // try again on a later call
         return { ...current };
       }
       throw error;
@@ -241,6 +242,7 @@ export class TokenSource {
  * else the `endpoint`, else the public IAM URL.
  */
 export function serviceAccountTokenSource(key, options = {}) {
+  checked('serviceAccountTokenSource', options);
   const parsed = key instanceof AuthorizedKey ? key : parseKey(key);
   const flow = iamFlow('jwt', options);
   const signing = { audience: options.audience, endpoint: options.endpoint, ttl: options.jwtTtl, engine: options.engine };
@@ -253,6 +255,7 @@ export function serviceAccountTokenSource(key, options = {}) {
 
 /** IAM tokens for a Yandex OAuth token. */
 export function oauthTokenSource(oauthToken, options = {}) {
+  checked('oauthTokenSource', options);
   oauthTokenOf(oauthToken);
   const flow = iamFlow('oauth', options);
   return new TokenSource(() => obtain(flow, oauthToken, options));
@@ -260,6 +263,7 @@ export function oauthTokenSource(oauthToken, options = {}) {
 
 /** IAM tokens from a VM's metadata service, GCE (default) or EC2 format. */
 export function metadataTokenSource(options = {}) {
+  checked('metadataTokenSource', options);
   const flow = tokenFlow({ flow: 'metadata', flavor: options.flavor, baseUrl: options.baseUrl, allowInsecureHttp: options.allowInsecureHttp });
   return new TokenSource(() => obtain(flow, undefined, options));
 }
@@ -271,6 +275,7 @@ export function metadataTokenSource(options = {}) {
  * `profileCrn` name one or the other.
  */
 export function ibmTrustedProfileTokenSource(options = {}) {
+  checked('ibmTrustedProfileTokenSource', options);
   const profile = options.profile ?? options.profileCrn ?? options.profileId;
   const instance = tokenFlow({ flow: 'ibm-instance', baseUrl: options.baseUrl, allowInsecureHttp: options.allowInsecureHttp });
   const iam = tokenFlow({ flow: 'ibm-iam', baseUrl: options.baseUrl, profile, allowInsecureHttp: options.allowInsecureHttp });
@@ -309,11 +314,8 @@ async function readSubjectFile(path) {
  * OIDC token, asked for with its ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN).
  */
 export function federationTokenSource(options = {}) {
+  checked('federationTokenSource', options);
   const { subjectToken, subjectTokenFile, github } = options;
-  const sources = [subjectToken, subjectTokenFile, github].filter((v) => v !== undefined).length;
-  if (sources !== 1) {
-    throw new IamJwtError('ERR_OPTION_INVALID', 'federationTokenSource takes one of subjectToken, subjectTokenFile or github');
-  }
   const flow = tokenFlow({
     flow: 'federation', serviceAccountId: options.serviceAccountId, endpoint: options.endpoint, allowInsecureHttp: options.allowInsecureHttp,
   });

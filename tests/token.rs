@@ -207,6 +207,41 @@ fn retry_and_refresh_decisions() {
     assert_eq!(retry::refresh_at(NOW, NOW + 43_200), NOW + 43_200 - 4320);
     assert_eq!(retry::refresh_at(NOW, NOW + 3600), NOW + 3600 - 360);
     assert_eq!(retry::refresh_at(NOW, NOW + 1800), NOW + 1800 - 300);
+    // The whole policy: what is retried, for how long, and what never is.
+    use retry::{next, Outcome, Policy};
+    let p = Policy::DEFAULT;
+    let answered = |status| Outcome::Answered {
+        status,
+        retry_after: None,
+    };
+    assert_eq!(next(&p, 1, 0, answered(503), 1.0), Some(200));
+    assert_eq!(next(&p, 3, 0, Outcome::NetworkError, 1.0), Some(800));
+    assert_eq!(
+        next(&p, 4, 0, answered(503), 1.0),
+        None,
+        "4 attempts in all"
+    );
+    assert_eq!(
+        next(&p, 1, 29_900, answered(503), 1.0),
+        None,
+        "past the 30 s budget"
+    );
+    for never in [
+        answered(200),
+        answered(401),
+        answered(404),
+        Outcome::Aborted,
+        Outcome::Redirected,
+        Outcome::TooLarge,
+    ] {
+        assert_eq!(next(&p, 1, 0, never, 0.5), None, "{never:?}");
+    }
+    let later = Outcome::Answered {
+        status: 429,
+        retry_after: Some("2"),
+    };
+    assert_eq!(next(&p, 1, 0, later, 0.0), Some(2000), "Retry-After");
+    assert_eq!(retry::FAILED_REFRESH_PAUSE, 5);
     // However short the life, or past the expiry, never sooner than 30 s on.
     assert_eq!(retry::MIN_REFRESH_INTERVAL, 30);
     assert_eq!(retry::refresh_at(NOW, NOW + 60), NOW + 30);

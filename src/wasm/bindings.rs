@@ -91,6 +91,28 @@ impl Options {
         }
     }
 
+    /// `name` as a whole number from 0 to `max` (milliseconds, a count).
+    fn whole(&self, name: &str, max: u64) -> crate::Result<Option<u64>> {
+        let Some(value) = self.get(name) else {
+            return Ok(None);
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let limit = max as f64;
+        match value.as_f64() {
+            Some(v) if v.is_finite() && v >= 0.0 && v <= limit => {
+                // In [0, max] the cast is the floor; a fraction is refused.
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let n = v as u64;
+                #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
+                if n as f64 == v {
+                    return Ok(Some(n));
+                }
+                Err(self.invalid(name, &format!("a whole number from 0 to {max}")))
+            }
+            _ => Err(self.invalid(name, &format!("a whole number from 0 to {max}"))),
+        }
+    }
+
     /// `name` as whole seconds ([`seconds`]).
     fn seconds(&self, name: &str, whole: bool) -> crate::Result<Option<u64>> {
         match self.get(name) {
@@ -365,6 +387,7 @@ struct Defaults {
     leeway: u64,
     max_response_bytes: usize,
     max_subject_token_bytes: usize,
+    failed_refresh_pause: u64,
     federation_endpoint: &'static str,
     metadata_url: &'static str,
     paths: super::convert::Services,
@@ -372,7 +395,7 @@ struct Defaults {
 
 /// The defaults and bounds the JS layer shows and keeps: `{audience,
 /// endpoint, ttl, maxTtl, leeway, maxResponseBytes, maxSubjectTokenBytes,
-/// federationEndpoint, metadataUrl, paths}` (`paths` as [`services`](super::convert::services)).
+/// failedRefreshPause, federationEndpoint, metadataUrl, paths}` (`paths` as [`services`](super::convert::services)).
 #[wasm_bindgen]
 pub fn defaults() -> JsValue {
     to_js(&Defaults {
@@ -383,6 +406,7 @@ pub fn defaults() -> JsValue {
         leeway: jwt::DEFAULT_LEEWAY,
         max_response_bytes: crate::token::MAX_RESPONSE_LEN,
         max_subject_token_bytes: crate::token::transport::MAX_SUBJECT_TOKEN_LEN,
+        failed_refresh_pause: retry::FAILED_REFRESH_PAUSE,
         federation_endpoint: crate::token::DEFAULT_FEDERATION_ENDPOINT,
         metadata_url: crate::token::DEFAULT_METADATA_URL,
         paths: super::convert::Services::new(),
@@ -507,32 +531,129 @@ pub fn subject_token_from_file(text: &str, path: &str) -> JsResult<String> {
     Ok(crate::token::transport::subject_token(text, &origin)?.to_string())
 }
 
-/// Whether a failed attempt (status, or none for a network error) may be retried.
-#[wasm_bindgen(js_name = isRetryable)]
-pub fn is_retryable(status: Option<u16>) -> bool {
-    retry::is_retryable(status)
+/// The user's `retry` option: `{attempts, baseMs, maxMs, budgetMs}`, each
+/// defaulting to [`retry::Policy::DEFAULT`]'s.
+fn retry_policy(js: JsValue) -> crate::Result<retry::Policy> {
+    let options = Options::new("retry", js, &["attempts", "baseMs", "maxMs", "budgetMs"])?;
+    let default = retry::Policy::DEFAULT;
+    let attempts = match options.whole("attempts", 10)? {
+        None => default.attempts,
+        Some(0) => return Err(options.invalid("attempts", "a whole number from 1 to 10")),
+        Some(n) => u32::try_from(n).unwrap_or(default.attempts),
+    };
+    // At most a day: no wait a token source makes is longer.
+    const DAY_MS: u64 = 86_400_000;
+    Ok(retry::Policy {
+        attempts,
+        base_ms: options.whole("baseMs", DAY_MS)?.unwrap_or(default.base_ms),
+        max_ms: options.whole("maxMs", DAY_MS)?.unwrap_or(default.max_ms),
+        budget_ms: options
+            .whole("budgetMs", DAY_MS)?
+            .unwrap_or(default.budget_ms),
+    })
 }
 
-/// Milliseconds to wait before retry `attempt` (see `retry::retry_delay_ms`).
-#[wasm_bindgen(js_name = retryDelayMs)]
-pub fn retry_delay_ms(
+/// The options every call that sends takes: the JS layer's IO (`fetch`,
+/// `signal`), the attempt's timeout, the retry policy, the plain-http opt-in.
+const TRANSPORT_OPTIONS: &[&str] = &["fetch", "signal", "timeoutMs", "retry", "allowInsecureHttp"];
+
+/// Checks a token source's whole options object, as the user gave it, once,
+/// when the source is made: every member is one the source takes (else
+/// `ERR_OPTION_INVALID` naming it and listing what it takes), the
+/// transport's members are of their types, and federation has exactly one
+/// subject token source. The flows' own members are checked by `TokenFlow`.
+#[wasm_bindgen(js_name = checkSourceOptions)]
+pub fn check_source_options(source: &str, options: JsValue) -> JsResult<()> {
+    const SOURCES: &[(&str, &[&str])] = &[
+        ("exchangeJwt", &["endpoint"]),
+        ("exchangeOAuthToken", &["endpoint"]),
+        ("oauthTokenSource", &["endpoint"]),
+        (
+            "serviceAccountTokenSource",
+            &["endpoint", "audience", "jwtTtl", "engine"],
+        ),
+        ("metadataTokenSource", &["flavor", "baseUrl"]),
+        (
+            "ibmTrustedProfileTokenSource",
+            &["profile", "profileId", "profileCrn", "baseUrl"],
+        ),
+        (
+            "federationTokenSource",
+            &[
+                "serviceAccountId",
+                "subjectToken",
+                "subjectTokenFile",
+                "github",
+                "endpoint",
+            ],
+        ),
+    ];
+    let Some(&(call, own)) = SOURCES.iter().find(|(name, _)| *name == source) else {
+        return Err(Error::Internal("a token source the core does not know").into());
+    };
+    let names: Vec<&str> = own.iter().chain(TRANSPORT_OPTIONS).copied().collect();
+    let options = Options::new(call, options, &names)?;
+    if let Some(timeout) = options.whole("timeoutMs", 600_000)? {
+        if timeout == 0 {
+            return Err(options
+                .invalid("timeoutMs", "a whole number from 1 to 600000")
+                .into());
+        }
+    }
+    options.flag("allowInsecureHttp")?;
+    if let Some(retry) = options.get("retry") {
+        retry_policy(retry)?;
+    }
+    if options.get("fetch").is_some_and(|f| !f.is_function()) {
+        return Err(options.invalid("fetch", "a function").into());
+    }
+    if call == "federationTokenSource" {
+        let given = ["subjectToken", "subjectTokenFile", "github"]
+            .iter()
+            .filter(|name| options.get(name).is_some())
+            .count();
+        if given != 1 {
+            return Err(Error::OptionInvalid(
+                "federationTokenSource takes one of subjectToken, subjectTokenFile or github"
+                    .to_string(),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// After attempt `attempt` (1 for the first), `elapsedMs` after the first
+/// began, came to `outcome` (`answered` with `status` and maybe
+/// `retryAfter`, `network`, `aborted`, `redirected`, `too-large`): the
+/// milliseconds to wait before sending again, or -1 to stop there
+/// (`retry::next`, under the user's `retry` option).
+#[wasm_bindgen(js_name = retryNext)]
+pub fn retry_next(
     attempt: u32,
+    elapsed_ms: f64,
+    outcome: &str,
+    status: Option<u16>,
     retry_after: Option<String>,
-    base_ms: f64,
-    max_ms: f64,
     jitter: f64,
-) -> f64 {
+    policy: JsValue,
+) -> JsResult<f64> {
+    let policy = retry_policy(policy)?;
+    let outcome = match (outcome, status) {
+        ("answered", Some(status)) => retry::Outcome::Answered {
+            status,
+            retry_after: retry_after.as_deref(),
+        },
+        ("network", _) => retry::Outcome::NetworkError,
+        ("aborted", _) => retry::Outcome::Aborted,
+        ("redirected", _) => retry::Outcome::Redirected,
+        ("too-large", _) => retry::Outcome::TooLarge,
+        _ => return Err(Error::Internal("an attempt's outcome the core does not know").into()),
+    };
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let ms = retry::retry_delay_ms(
-        attempt,
-        retry_after.as_deref(),
-        base_ms.max(0.0) as u64,
-        max_ms.max(0.0) as u64,
-        jitter,
-    );
+    let elapsed = elapsed_ms.max(0.0) as u64;
     #[allow(clippy::cast_precision_loss)]
-    let ms = ms as f64;
-    ms
+    Ok(retry::next(&policy, attempt, elapsed, outcome, jitter).map_or(-1.0, |ms| ms as f64))
 }
 
 /// The Unix second at which a token obtained at `obtainedAt` and expiring at

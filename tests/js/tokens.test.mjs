@@ -169,6 +169,15 @@ describe('token flows against fake servers', () => {
     invalid(() => serviceAccountTokenSource(KEY, { endpoint: 42 }), /endpoint must be a string/);
     invalid(() => metadataTokenSource({ flavor: 'azure' }), /flavor must be 'gce' or 'ec2', not 'azure'/);
     invalid(() => exchangeOAuthToken('', {}), /OAuth token/);
+    // Every member is one the source takes, checked once by the core, with the whole options object.
+    invalid(() => metadataTokenSource({ flavor: 'gce', endpoint: 'http://127.0.0.1:1' }), /^metadataTokenSource has no option "endpoint"; it takes flavor, baseUrl, fetch, signal, timeoutMs, retry, allowInsecureHttp$/);
+    invalid(() => oauthTokenSource('y0_x', { baseUrl: 'http://127.0.0.1:1' }), /oauthTokenSource has no option "baseUrl"/);
+    invalid(() => ibmTrustedProfileTokenSource({ flavor: 'gce' }), /ibmTrustedProfileTokenSource has no option "flavor"/);
+    invalid(() => serviceAccountTokenSource(KEY, { retries: 3 }), /has no option "retries"/);
+    invalid(() => exchangeJwt('a.b.c', { retry: { attempts: 0 } }), /retry's attempts must be a whole number from 1 to 10/);
+    invalid(() => exchangeJwt('a.b.c', { retry: { tries: 2 } }), /retry has no option "tries"/);
+    invalid(() => exchangeJwt('a.b.c', { timeoutMs: -1 }), /timeoutMs must be a whole number/);
+    invalid(() => exchangeJwt('a.b.c', { fetch: 'curl' }), /fetch must be a function/);
   });
 
   test('OAuth token → IAM token', async () => {

@@ -1,7 +1,6 @@
 //! Quoting untrusted text in messages: one line, bounded, control
 //! characters escaped. Every message that shows a value from a token, a key
-//! file or a server goes through [`one_line`]. The core's substring search
-//! lives here too.
+//! file or a server goes through [`one_line`].
 
 use alloc::string::String;
 use core::fmt::Write as _;
@@ -46,69 +45,9 @@ pub fn duration(seconds: u64) -> String {
     }
 }
 
-/// The byte offset of the first `needle` in `hay`, as `str::find` with a
-/// `&str` pattern. A plain window search: `str::find`'s two-way searcher
-/// costs 2.8 KB of .wasm, and the core's inputs are bounded (64 KB) and its
-/// needles short.
-#[must_use]
-pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
-    let needle = needle.as_bytes();
-    let Some(first) = needle.first() else {
-        return Some(0);
-    };
-    hay.as_bytes()
-        .windows(needle.len())
-        .position(|window| window.first() == Some(first) && window == needle)
-}
-
-/// `hay` split around the first `needle`, as `str::split_once`.
-#[must_use]
-pub(crate) fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
-    let at = find(hay, needle)?;
-    // A match of valid UTF-8 starts and ends on character boundaries.
-    Some((hay.get(..at)?, hay.get(at + needle.len()..)?))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{duration, find, one_line, split_once};
-
-    #[test]
-    fn searches_as_std_does() {
-        let hays = [
-            "",
-            "-",
-            "-----BEGIN ",
-            "x-----BEGIN PRIVATE KEY-----",
-            "----BEGIN -----BEGIN ",
-            "ключ -----BEGIN ключ-----",
-            "\\u003e\\u003E",
-            "aaaaab",
-            "ab",
-            "é-----",
-        ];
-        let needles = [
-            "",
-            "-",
-            "-----BEGIN ",
-            "-----",
-            "ключ",
-            "\\u003E",
-            "aab",
-            "abc",
-            "é",
-        ];
-        for hay in hays {
-            for needle in needles {
-                assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
-                assert_eq!(
-                    split_once(hay, needle),
-                    hay.split_once(needle),
-                    "{hay:?} {needle:?}"
-                );
-            }
-        }
-    }
+    use super::{duration, one_line};
 
     #[test]
     fn durations() {

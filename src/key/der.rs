@@ -19,7 +19,6 @@ use rsa::{BoxedUint, PrivateKey, PublicKey};
 
 use super::pem;
 use crate::error::{Error, Result};
-use crate::text::find;
 
 /// The smallest modulus accepted for signing, in bits.
 pub const MIN_BITS: u32 = 2048;
@@ -81,7 +80,7 @@ pub fn public_key_from_pem(text: &str, field: &'static str) -> Result<PublicKey>
     match pem.label.as_deref() {
         Some("PUBLIC KEY") => public_from_spki(&pem.der, field),
         Some("RSA PUBLIC KEY") => public_from_pkcs1(&pem.der, field),
-        Some(label) if find(label, "PRIVATE KEY").is_some() => Err(Error::KeyCorrupt(format!(
+        Some(label) if label.find("PRIVATE KEY").is_some() => Err(Error::KeyCorrupt(format!(
             "{field} holds a private key where a public key belongs"
         ))),
         Some(_) => Err(Error::KeyCorrupt(format!(

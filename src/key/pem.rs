@@ -21,7 +21,6 @@ use base64ct::{Base64Unpadded, Base64UrlUnpadded, Encoding as _};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::text::{find, split_once};
 
 /// The text in front of the key id in the Yandex Cloud preamble line.
 const PREAMBLE_MARK: &str = "Yandex.Cloud SA Key ID";
@@ -49,11 +48,11 @@ pub struct Pem {
 pub fn decode(text: &str, field: &'static str) -> Result<Pem> {
     // Literal "\n" / "\r" text (a JSON string escaped twice) becomes real line ends.
     let text = normalize_line_ends(text);
-    let Some((preamble, after_begin)) = split_once(&text, "-----BEGIN ") else {
+    let Some((preamble, after_begin)) = text.split_once("-----BEGIN ") else {
         return decode_bare(&text, field);
     };
     let preamble_id = preamble_id(preamble);
-    let Some((label, body_and_rest)) = split_once(after_begin, "-----") else {
+    let Some((label, body_and_rest)) = after_begin.split_once("-----") else {
         return Err(corrupt(field, "the BEGIN line is cut off"));
     };
     let label = label.trim().to_string();
@@ -63,8 +62,8 @@ pub fn decode(text: &str, field: &'static str) -> Result<Pem> {
         )));
     }
     let end_marker = alloc::format!("-----END {label}-----");
-    let Some((armoured, _)) = split_once(body_and_rest, &end_marker) else {
-        return Err(if find(body_and_rest, "-----END ").is_some() {
+    let Some((armoured, _)) = body_and_rest.split_once(end_marker.as_str()) else {
+        return Err(if body_and_rest.find("-----END ").is_some() {
             corrupt(field, "the END line does not match the BEGIN line")
         } else {
             corrupt(field, "the END line is missing; the key was cut short")
@@ -187,7 +186,7 @@ pub fn decode_base64(unpadded: &str) -> Option<Zeroizing<Vec<u8>>> {
 /// The id between `<` and `>` after "Yandex.Cloud SA Key ID", if present.
 /// The angle brackets may also arrive as the text `\u003c` / `\u003e`.
 fn preamble_id(preamble: &str) -> Option<String> {
-    let (_, rest) = split_once(preamble, PREAMBLE_MARK)?;
+    let (_, rest) = preamble.split_once(PREAMBLE_MARK)?;
     let rest = rest.trim_start();
     let rest = rest
         .strip_prefix('<')
@@ -196,8 +195,8 @@ fn preamble_id(preamble: &str) -> Option<String> {
     let end = rest
         .find('>')
         .into_iter()
-        .chain(find(rest, "\\u003e"))
-        .chain(find(rest, "\\u003E"))
+        .chain(rest.find("\\u003e"))
+        .chain(rest.find("\\u003E"))
         .min()?;
     let id = rest.get(..end)?.trim();
     (!id.is_empty()).then(|| id.to_string())

@@ -11,7 +11,6 @@ use super::der;
 use super::file::KeyFile;
 use crate::error::Result;
 use crate::ps256;
-use crate::text::find;
 
 /// A PS256 public key, with the ids a JWT must name when they are known.
 pub struct VerifyingKey {
@@ -39,7 +38,7 @@ impl VerifyingKey {
         if trimmed.starts_with('{') {
             return Self::from_key_file(&KeyFile::from_json_public(text)?);
         }
-        let public = if find(trimmed, "PRIVATE KEY-----").is_some() {
+        let public = if trimmed.find("PRIVATE KEY-----").is_some() {
             der::private_key_from_pem(text, "the key")?
                 .key
                 .to_public_key()

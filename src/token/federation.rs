@@ -603,7 +603,7 @@ fn form_pairs(body: &str) -> Vec<(String, String)> {
 /// An issuer's key as a PEM: a public key, or a private one's public half.
 fn issuer_pem(pem: &str) -> Result<PublicKey> {
     let pem = pem.trim();
-    if crate::text::find(pem, "PRIVATE KEY-----").is_some() {
+    if pem.find("PRIVATE KEY-----").is_some() {
         Ok(der::private_key_from_pem(pem, "the issuer key")?
             .key
             .to_public_key())

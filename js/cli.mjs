@@ -322,53 +322,60 @@ function readFile(file, flag, ways = 'in a file') {
   }
 }
 
+/**
+ * The token command's flags as the API's options: the CLI chooses the
+ * source from the flag that names it, maps every other flag it was given
+ * to its option, and the core decides which options the source takes (an
+ * option it does not take is named back as its flag).
+ */
+const FLAG_OPTIONS = {
+  endpoint: 'endpoint', aud: 'audience', 'metadata-url': 'baseUrl', timeout: 'timeoutMs',
+  'allow-insecure-http': 'allowInsecureHttp', 'subject-token': 'subjectToken', 'subject-token-file': 'subjectTokenFile',
+  'github-oidc': 'github', 'oidc-audience': 'github',
+};
+
 function tokenSource(values, command) {
   const sources = ['key', 'federation', 'oauth', 'oauth-file', 'metadata', 'ibm-profile'].filter((name) => values[name] !== undefined);
   if (sources.length > 1) throw usage(`give only one of --${sources.join(', --')}`, command);
-  const timeout = integer(values.timeout, 'timeout', command);
-  const transport = {
-    ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
-    ...(values['allow-insecure-http'] ? { allowInsecureHttp: true } : {}),
-  };
-  // An option the chosen source does not take.
-  const notFor = (name) => {
-    if (values[name] !== undefined) throw usage(`--${name} does not apply to ${sources[0] ? `--${sources[0]}` : 'this source'}`, command);
-  };
-  const federationOnly = ['subject-token', 'subject-token-file', 'github-oidc', 'oidc-audience'];
-  if (sources[0] !== 'federation') federationOnly.forEach(notFor);
-  switch (sources[0]) {
-    case 'federation': {
-      notFor('aud'); notFor('metadata-url');
-      const given = ['subject-token', 'subject-token-file', 'github-oidc'].filter((name) => values[name] !== undefined);
-      if (given.length !== 1) throw usage('--federation takes one of --subject-token, --subject-token-file or --github-oidc', command);
-      if (values['oidc-audience'] !== undefined && !values['github-oidc']) throw usage('--oidc-audience goes with --github-oidc', command);
-      const subject = values['subject-token'] === '-' ? readStdin('the subject token').trim() : values['subject-token'];
-      return federationTokenSource({
-        serviceAccountId: values.federation,
-        ...(subject !== undefined ? { subjectToken: subject } : {}),
-        ...(values['subject-token-file'] !== undefined ? { subjectTokenFile: values['subject-token-file'] } : {}),
-        ...(values['github-oidc'] ? { github: { audience: values['oidc-audience'] } } : {}),
-        endpoint: values.endpoint,
-        ...transport,
-      });
+  const source = sources[0] ?? 'key';
+  if (values['oidc-audience'] !== undefined && !values['github-oidc']) throw usage('--oidc-audience goes with --github-oidc', command);
+  const options = {};
+  for (const [flag, option] of Object.entries(FLAG_OPTIONS)) {
+    if (values[flag] === undefined) continue;
+    if (flag === 'timeout') options.timeoutMs = integer(values.timeout, 'timeout', command) * 1000;
+    else if (flag === 'subject-token') options.subjectToken = values[flag] === '-' ? readStdin('the subject token').trim() : values[flag];
+    else if (option === 'github') options.github = { audience: values['oidc-audience'] };
+    else options[option] = values[flag];
+  }
+  // An option the core says the source does not take, named as its flag.
+  const flagOf = (option) => Object.keys(FLAG_OPTIONS).find((flag) => FLAG_OPTIONS[flag] === option && values[flag] !== undefined);
+  try {
+    switch (source) {
+      case 'federation':
+        return federationTokenSource({ serviceAccountId: values.federation, ...options });
+      case 'oauth':
+      case 'oauth-file': {
+        const token = source === 'oauth-file'
+          ? readFile(values['oauth-file'], '--oauth-file')
+          : values.oauth === '-' ? readStdin('the OAuth token') : values.oauth;
+        return oauthTokenSource(token.trim(), options);
+      }
+      case 'metadata':
+        return metadataTokenSource({ flavor: values.metadata, ...options });
+      case 'ibm-profile':
+        return ibmTrustedProfileTokenSource({ profile: values['ibm-profile'], ...options });
+      default:
+        return serviceAccountTokenSource(readKey(values, command), options);
     }
-    case 'oauth':
-    case 'oauth-file': {
-      notFor('aud'); notFor('metadata-url');
-      const token = sources[0] === 'oauth-file'
-        ? readFile(values['oauth-file'], '--oauth-file')
-        : values.oauth === '-' ? readStdin('the OAuth token') : values.oauth;
-      return oauthTokenSource(token.trim(), { endpoint: values.endpoint, ...transport });
+  } catch (error) {
+    const option = /has no option "(\w+)"/.exec(error?.message ?? '')?.[1];
+    if (error?.code === 'ERR_OPTION_INVALID' && option && flagOf(option)) {
+      throw usage(`--${flagOf(option)} does not apply to --${source}`, command);
     }
-    case 'metadata':
-      notFor('endpoint'); notFor('aud');
-      return metadataTokenSource({ flavor: values.metadata, baseUrl: values['metadata-url'], ...transport });
-    case 'ibm-profile':
-      notFor('endpoint'); notFor('aud');
-      return ibmTrustedProfileTokenSource({ profile: values['ibm-profile'], baseUrl: values['metadata-url'], ...transport });
-    default:
-      notFor('metadata-url');
-      return serviceAccountTokenSource(readKey(values, command), { endpoint: values.endpoint, audience: values.aud, ...transport });
+    if (error?.code === 'ERR_OPTION_INVALID' && /takes one of subjectToken, subjectTokenFile or github/.test(error.message)) {
+      throw usage('--federation takes one of --subject-token, --subject-token-file or --github-oidc', command);
+    }
+    throw error;
   }
 }
 

@@ -48,7 +48,7 @@ const rustflags = (extra) => `target.wasm32-unknown-unknown.rustflags=${JSON.str
 // out the package's own bindings), which only js/emulator.mjs loads. Each
 // has its own target directory, so neither build undoes the other's.
 const builds = [
-  { name: 'iamjwt', args: [], cfg: [], dir: 'target' },
+  { name: 'iamjwt', args: ['--features', 'serde-wasm-bindgen'], cfg: [], dir: 'target' },
   { name: 'iamjwt_emulator', args: ['--features', 'emulator'], cfg: ['--cfg', 'iamjwt_emulator_wasm'], dir: 'target/emulator' },
 ];
 for (const { name, args, cfg, dir } of builds) {

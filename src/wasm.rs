@@ -1,5 +1,5 @@
 //! The wasm-bindgen bindings ([`bindings`]: thin wrappers that carry values
-//! across as JSON text and throw the core's errors as the JS layer's own
+//! out through serde-wasm-bindgen and throw the core's errors as the JS layer's own
 //! `IamJwtError`; [`emulator`], with feature `emulator`, the emulator's) and the .wasm's memory hygiene ([`hygiene`]:
 //! an allocator that wipes every freed block, and a stack scrub after every
 //! call that touches a key). All logic stays in the core.

@@ -1,10 +1,9 @@
 //! The exports the JS layer calls. Options come in as JS objects, whose
-//! members are checked here against the names each call takes; results go
-//! out as plain JS objects, written by serde (derived `Serialize` types,
-//! as JSON text that `JSON.parse` reads: serde-wasm-bindgen would need std,
-//! which the .wasm's budget does not allow, bench/levers.md). Errors are
-//! thrown as the JS layer's own `IamJwtError` (js/errors.js), made by the
-//! one `From<Error> for JsValue` below, so every binding uses `?`.
+//! members are read by name and checked here against the names each call
+//! takes; results go out as plain JS objects, derived `Serialize` types
+//! written by serde-wasm-bindgen (convert.rs). Errors are thrown as the JS
+//! layer's own `IamJwtError` (js/errors.js), made by the one
+//! `From<Error> for JsValue` in convert.rs, so every binding uses `?`.
 
 use alloc::format;
 use alloc::string::{String, ToString};

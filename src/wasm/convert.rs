@@ -1,6 +1,6 @@
 //! What both .wasm builds share: the core's errors thrown as the JS
 //! layer's `IamJwtError`, results as plain JS values, seconds read from JS
-//! numbers, each service's paths and default URLs, and the panic handler.
+//! numbers, and each service's paths and default URLs.
 
 use alloc::format;
 use alloc::string::ToString;
@@ -57,8 +57,19 @@ impl From<Error> for JsValue {
 
 pub(crate) type JsResult<T> = core::result::Result<T, JsValue>;
 
-/// A result as a plain JS value: maps as objects, `None` as `null`.
-/// serde_json writes it and `JSON.parse` reads it, which neither fails on.
+/// A result as a plain JS value, written by serde-wasm-bindgen as JSON
+/// would have it: maps as objects, `None` as `null`, numbers as numbers.
+/// The core's own types, which it writes without fail.
+#[cfg(feature = "serde-wasm-bindgen")]
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Without serde-wasm-bindgen (the emulator's .wasm, a test tool that
+/// need not carry std), the few results go as JSON text for `JSON.parse`.
+#[cfg(not(feature = "serde-wasm-bindgen"))]
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
     serde_json::to_string(value)
         .ok()
@@ -122,9 +133,10 @@ pub fn services() -> JsValue {
     to_js(&Services::new())
 }
 
-/// A panic traps (a `RuntimeError` in JS), as it would under std with
-/// `panic = "abort"`; the core denies `unwrap`, `expect`, `panic!` and
-/// indexing, so none is expected.
+/// Without std (the emulator's .wasm), a panic traps (a `RuntimeError` in
+/// JS), as it would under std with `panic = "abort"`; the core denies
+/// `unwrap`, `expect`, `panic!` and indexing, so none is expected.
+#[cfg(not(feature = "serde-wasm-bindgen"))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     core::arch::wasm32::unreachable()

@@ -8,8 +8,8 @@ import { CORE_ERROR_CODES } from '../pkg/error-codes.js';
 
 export { CORE_ERROR_CODES };
 
-/** Codes of the JS layer: a freed key, network failures, an engine that cannot run the .wasm, a .wasm not loaded yet, a file that cannot be read. */
-export const JS_ERROR_CODES = Object.freeze(['ERR_KEY_FREED', 'ERR_FETCH_FAILED', 'ERR_TIMEOUT', 'ERR_ABORTED', 'ERR_UNSUPPORTED_PLATFORM', 'ERR_WASM_NOT_LOADED', 'ERR_INPUT_READ']);
+/** Codes of the JS layer: a freed key, network failures, an engine that cannot run the .wasm, a .wasm not loaded yet, a file that cannot be read, an optional package (iamjwt/ydb's SDKs) not installed. */
+export const JS_ERROR_CODES = Object.freeze(['ERR_KEY_FREED', 'ERR_FETCH_FAILED', 'ERR_TIMEOUT', 'ERR_ABORTED', 'ERR_UNSUPPORTED_PLATFORM', 'ERR_WASM_NOT_LOADED', 'ERR_INPUT_READ', 'ERR_DEPENDENCY_MISSING']);
 
 /** Codes only the command line prints: misuse, a port in use. */
 export const CLI_ERROR_CODES = Object.freeze(['ERR_USAGE', 'ERR_PORT_IN_USE']);

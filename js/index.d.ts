@@ -44,6 +44,7 @@ export type IamJwtErrorCode =
   | 'ERR_WASM_NOT_LOADED'
   | 'ERR_USAGE'
   | 'ERR_INPUT_READ'
+  | 'ERR_DEPENDENCY_MISSING'
   | 'ERR_PORT_IN_USE';
 
 /** The one error class: a stable `code` and a one-line `message`. */
@@ -282,8 +283,9 @@ export interface ServiceAccountOptions extends ExchangeOptions {
  */
 export class TokenSource {
   constructor(fetchToken: () => Promise<TokenInfo>);
-  getToken(): Promise<string>;
-  getTokenInfo(): Promise<TokenInfo>;
+  /** `force`: a fresh token now (a server refused the cached one), never sooner than 30 s after the last request; `signal`: stop waiting (ERR_ABORTED). */
+  getToken(options?: { force?: boolean; signal?: AbortSignal }): Promise<string>;
+  getTokenInfo(options?: { force?: boolean; signal?: AbortSignal }): Promise<TokenInfo>;
 }
 
 /**

@@ -24,6 +24,16 @@ function aborted(signal) {
   return new IamJwtError('ERR_ABORTED', 'the request was aborted', { cause: signal?.reason });
 }
 
+/** `promise`, or ERR_ABORTED as soon as `signal` aborts (the work behind it goes on). */
+function abortable(promise, signal) {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(aborted(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** The core's bounds: the largest answer, the largest subject token. */
 let bounds;
 function limits() {
@@ -189,6 +199,7 @@ export class TokenSource {
   #fetchToken;
   #current;
   #refreshAt = 0;
+  #floorAt = 0;
   #retryAfter = 0;
   #inflight;
 
@@ -196,22 +207,30 @@ export class TokenSource {
     this.#fetchToken = fetchToken;
   }
 
-  /** Resolves to `{ token, expiresAt }` (expiresAt a Date). */
-  async getTokenInfo() {
+  /**
+   * Resolves to `{ token, expiresAt }` (expiresAt a Date). `force` asks for
+   * a fresh token now (a server refused the cached one), but never sooner
+   * than the core's floor after the last request; `signal` stops waiting
+   * (ERR_ABORTED), while a request under way goes on for other callers.
+   */
+  async getTokenInfo({ force = false, signal } = {}) {
+    if (signal?.aborted) throw aborted(signal);
     const now = nowSeconds();
     const current = this.#current;
     const valid = current && now < current.expiresAt.getTime() / 1000;
     // Before the core's refresh time, the token is kept even when its
     // stated expiry has passed: the core never puts that time sooner than
     // its floor after the last request, so a short-lived or mis-dated
-    // token cannot make every call a request.
-    if (current && now < this.#refreshAt) return { ...current };
-    if (valid && now < this.#retryAfter) return { ...current };
+    // token cannot make every call a request. A forced refresh waits for
+    // the floor alone.
+    const due = force ? this.#floorAt : this.#refreshAt;
+    if (current && now < due) return { ...current };
+    if (valid && !force && now < this.#retryAfter) return { ...current };
     this.#inflight ??= this.#refresh(now).finally(() => { this.#inflight = undefined; });
     try {
-      return { ...(await this.#inflight) };
+      return { ...(await abortable(this.#inflight, signal)) };
     } catch (error) {
-      if (valid && this.#current === current) {
+      if (error?.code !== 'ERR_ABORTED' && valid && this.#current === current) {
         this.#retryAfter = nowSeconds() + limits().failedRefreshPause; // try again on a later call
         return { ...current };
       }
@@ -219,9 +238,9 @@ export class TokenSource {
     }
   }
 
-  /** Resolves to the token string. */
-  async getToken() {
-    return (await this.getTokenInfo()).token;
+  /** Resolves to the token string (`options` as getTokenInfo's). */
+  async getToken(options) {
+    return (await this.getTokenInfo(options)).token;
   }
 
   async #refresh(obtainedAt) {
@@ -229,6 +248,8 @@ export class TokenSource {
     this.#current = fresh;
     ensureLoaded();
     this.#refreshAt = core.refreshAt(obtainedAt, fresh.expiresAt.getTime() / 1000);
+    // The floor alone: the refresh time of a token that expired as it came.
+    this.#floorAt = core.refreshAt(obtainedAt, 0);
     this.#retryAfter = 0;
     return fresh;
   }

@@ -64,6 +64,12 @@ test('a bundle of import \'iamjwt\' never includes the emulator, for Node or a b
   }
 });
 
+test('iamjwt/ydb without either YDB SDK installed fails at import, in one line naming what to add', () => {
+  const out = node(['--input-type=module', '-e', `
+    import('iamjwt/ydb').then(() => console.log('loaded'), (e) => console.log(e.code + ': ' + e.message));`], join(scratch, 'app'));
+  assert.equal(out, 'ERR_DEPENDENCY_MISSING: iamjwt/ydb adapts the YDB SDKs, and neither is installed: npm install @ydbjs/auth (the current SDK) or ydb-sdk (version 5)\n');
+});
+
 test('npx iamjwt emulator works from the installed tarball', async () => {
   const { spawn } = await import('node:child_process');
   const child = spawn(join(scratch, 'app/node_modules/.bin/iamjwt'), ['emulator', '--key', fixturePath('key-2048.json'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });

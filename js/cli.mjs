@@ -94,6 +94,9 @@ Options
   --metadata FLAVOR    ask the VM's metadata service, gce or ec2 format
   --ibm-profile VALUE  an IBM Cloud trusted profile id, or a CRN (crn:…);
                        'default' for the instance's default profile
+  --ibm-service-version V
+                       the instance metadata service's version, 2022-03-01
+                       (default) or 2025-08-26
   --endpoint URL       the IAM token URL
                        (default ${D.endpoint};
                        for --federation ${D.federationEndpoint})
@@ -229,6 +232,7 @@ const OPTIONS = {
   token: {
     key: { type: 'string' }, oauth: { type: 'string' }, 'oauth-file': { type: 'string' }, metadata: { type: 'string' }, 'ibm-profile': { type: 'string' },
     federation: { type: 'string' }, 'subject-token': { type: 'string' }, 'subject-token-file': { type: 'string' },
+    'ibm-service-version': { type: 'string' },
     'github-oidc': { type: 'boolean' }, 'oidc-audience': { type: 'string' },
     endpoint: { type: 'string' }, aud: { type: 'string' }, 'metadata-url': { type: 'string' },
     timeout: { type: 'string' }, json: { type: 'boolean' }, 'allow-insecure-http': { type: 'boolean' },
@@ -331,6 +335,7 @@ function readFile(file, flag, ways = 'in a file') {
 const FLAG_OPTIONS = {
   endpoint: 'endpoint', aud: 'audience', 'metadata-url': 'baseUrl', timeout: 'timeoutMs',
   'allow-insecure-http': 'allowInsecureHttp', 'subject-token': 'subjectToken', 'subject-token-file': 'subjectTokenFile',
+  'ibm-service-version': 'serviceVersion',
   'github-oidc': 'github', 'oidc-audience': 'github',
 };
 

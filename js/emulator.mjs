@@ -5,7 +5,7 @@
 // Host is its own address (no DNS rebinding), and sends CORS headers only
 // to the page origins it was given, and never on the metadata paths (no
 // real metadata service has them).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { EmulatorCore, initSync, services } from '../pkg/iamjwt_emulator.js';
@@ -61,6 +61,10 @@ export function hostAllowed(req, res, hosts) {
  */
 export function emulatorHandler({ keys = [], issuers = [], tokenUrl, corsOrigins = [], log = () => {} }) {
   const core = new EmulatorCore(tokenUrl);
+  // IBM IAM tokens are RS256 JWTs, as IBM issues them (IBM's SDK decodes
+  // them): signed by a key made now, for this emulator's life.
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  core.setIbmSigningKey(privateKey.export({ format: 'pem', type: 'pkcs8' }));
   const registered = keys.map((json) => core.addKey(json));
   for (const text of issuers) core.addIssuer(text);
   const origins = new Set(corsOrigins.map((o) => new URL(o).origin));

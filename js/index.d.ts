@@ -304,7 +304,11 @@ export function metadataTokenSource(options?: TransportOptions & { flavor?: 'gce
  * Without any, the instance's default profile.
  */
 export function ibmTrustedProfileTokenSource(
-  options?: TransportOptions & { profile?: string; profileId?: string; profileCrn?: string; baseUrl?: string },
+  options?: TransportOptions & {
+    profile?: string; profileId?: string; profileCrn?: string; baseUrl?: string;
+    /** The instance metadata service version: '2022-03-01' (default, as IBM's SDK) or '2025-08-26' (its paths /identity/v1/…). */
+    serviceVersion?: '2022-03-01' | '2025-08-26';
+  },
 ): TokenSource;
 
 export interface FederationOptions extends TransportOptions {

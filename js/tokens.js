@@ -298,8 +298,9 @@ export function metadataTokenSource(options = {}) {
 export function ibmTrustedProfileTokenSource(options = {}) {
   checked('ibmTrustedProfileTokenSource', options);
   const profile = options.profile ?? options.profileCrn ?? options.profileId;
-  const instance = tokenFlow({ flow: 'ibm-instance', baseUrl: options.baseUrl, allowInsecureHttp: options.allowInsecureHttp });
-  const iam = tokenFlow({ flow: 'ibm-iam', baseUrl: options.baseUrl, profile, allowInsecureHttp: options.allowInsecureHttp });
+  const common = { baseUrl: options.baseUrl, serviceVersion: options.serviceVersion, allowInsecureHttp: options.allowInsecureHttp };
+  const instance = tokenFlow({ flow: 'ibm-instance', ...common });
+  const iam = tokenFlow({ flow: 'ibm-iam', profile, ...common });
   return new TokenSource(async () => {
     const identity = await obtain(instance, undefined, options);
     return obtain(iam, identity.token, options);

@@ -49,7 +49,13 @@ const rustflags = (extra) => `target.wasm32-unknown-unknown.rustflags=${JSON.str
 // has its own target directory, so neither build undoes the other's.
 const builds = [
   { name: 'iamjwt', args: ['--features', 'serde-wasm-bindgen'], cfg: [], dir: 'target' },
-  { name: 'iamjwt_emulator', args: ['--features', 'emulator'], cfg: ['--cfg', 'iamjwt_emulator_wasm'], dir: 'target/emulator' },
+  // A test tool: smallest, not fastest (crypto-bigint at "z", not the package's 1).
+  {
+    name: 'iamjwt_emulator',
+    args: ['--features', 'emulator', '--config', 'profile.release.package.crypto-bigint.opt-level="z"'],
+    cfg: ['--cfg', 'iamjwt_emulator_wasm'],
+    dir: 'target/emulator',
+  },
 ];
 for (const { name, args, cfg, dir } of builds) {
   say(`cargo build (wasm32, release): ${name}`);

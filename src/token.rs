@@ -47,8 +47,8 @@ pub use http::{HttpRequest, Token};
 pub use iam::{jwt_request, parse_iam_response, DEFAULT_ENDPOINT, TOKEN_PATH};
 pub use ibm::{
     ibm_iam_token_request, ibm_instance_token_request, parse_ibm_iam_token_response,
-    parse_ibm_instance_token_response, IbmProfile, IBM_API_VERSION, IBM_IAM_PATH,
-    IBM_INSTANCE_PATH,
+    parse_ibm_instance_token_response, IbmProfile, IbmServiceVersion, IBM_API_VERSION,
+    IBM_IAM_PATH, IBM_IAM_PATH_2025, IBM_INSTANCE_PATH, IBM_INSTANCE_PATH_2025,
 };
 pub use metadata::{
     ec2_request, gce_request, parse_ec2_response, parse_gce_response, MetadataFormat,

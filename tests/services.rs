@@ -19,6 +19,8 @@ fn emulator() -> Emulator {
     let mut emu = Emulator::new(&format!("{BASE}/iam/v1/tokens"));
     emu.add_key(&fixture("key-2048.json")).unwrap();
     emu.add_issuer(&fixture("issuer.json")).unwrap();
+    emu.set_ibm_signing_key(&fixture("keys/rsa2048.pem"))
+        .unwrap();
     emu
 }
 
@@ -113,28 +115,49 @@ fn metadata_gce_and_ec2() {
 }
 
 #[test]
-fn ibm_instance_token_then_iam_token() {
+fn ibm_instance_token_then_iam_token_at_both_service_versions() {
     let mut emu = emulator();
     let base = Some(BASE.to_string());
-    let instance = round_trip(
-        &mut emu,
-        FlowSpec {
-            base_url: base.clone(),
-            ..spec("ibm-instance")
-        },
-        "",
-        "i1",
-    );
-    assert_eq!(instance.expires_at, NOW + 300);
-    for profile in [None, Some("Profile-1"), Some("crn:v1:x")] {
-        let spec = FlowSpec {
-            base_url: base.clone(),
-            profile: profile.map(Into::into),
-            ..spec("ibm-iam")
-        };
-        let token = round_trip(&mut emu, spec, &instance.token, "t1.ibm");
-        assert_eq!(token.token, "t1.ibm", "{profile:?}");
+    for version in [None, Some("2022-03-01"), Some("2025-08-26")] {
+        let instance = round_trip(
+            &mut emu,
+            FlowSpec {
+                base_url: base.clone(),
+                service_version: version.map(Into::into),
+                ..spec("ibm-instance")
+            },
+            "",
+            "i1",
+        );
+        assert_eq!(instance.expires_at, NOW + 300);
+        for profile in [None, Some("Profile-1"), Some("crn:v1:x")] {
+            let spec = FlowSpec {
+                base_url: base.clone(),
+                profile: profile.map(Into::into),
+                service_version: version.map(Into::into),
+                ..spec("ibm-iam")
+            };
+            let token = round_trip(&mut emu, spec, &instance.token, "t1.ibm");
+            let claims = iamjwt::jwt::decode(&token.token).unwrap().payload;
+            assert_eq!(claims.get("jti").and_then(|v| v.as_str()), Some("t1.ibm"));
+            let sub = claims
+                .get("sub")
+                .and_then(|v| v.as_str())
+                .unwrap()
+                .to_string();
+            assert_eq!(sub, profile.unwrap_or("default"), "{version:?} {profile:?}");
+            assert_eq!(token.expires_at, NOW + 3600);
+        }
     }
+    let e = Flow::from_spec(&FlowSpec {
+        service_version: Some("2024-01-01".into()),
+        ..spec("ibm-instance")
+    })
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "serviceVersion must be '2022-03-01' or '2025-08-26', not '2024-01-01'"
+    );
 }
 
 #[test]

@@ -40,7 +40,7 @@ fn requests_are_exactly_what_the_services_expect() {
         r.url,
         "http://127.0.0.1:9/latest/meta-data/iam/security-credentials/default/"
     );
-    let r = token::ibm_instance_token_request(None);
+    let r = token::ibm_instance_token_request(None, token::IbmServiceVersion::V2022);
     assert_eq!(
         (r.method, r.url.as_str()),
         (
@@ -50,9 +50,13 @@ fn requests_are_exactly_what_the_services_expect() {
     );
     assert!(r.headers.contains(&("Metadata-Flavor", "ibm".into())));
     assert_eq!(r.body.as_deref(), Some(r#"{"expires_in":3600}"#));
-    let r =
-        token::ibm_iam_token_request(None, "inst", &IbmProfile::from_id_or_crn(Some("Profile-1")))
-            .unwrap();
+    let r = token::ibm_iam_token_request(
+        None,
+        "inst",
+        &IbmProfile::from_id_or_crn(Some("Profile-1")),
+        token::IbmServiceVersion::V2022,
+    )
+    .unwrap();
     assert_eq!(
         r.url,
         "http://169.254.169.254/instance_identity/v1/iam_token?version=2022-03-01"
@@ -68,6 +72,7 @@ fn requests_are_exactly_what_the_services_expect() {
         &IbmProfile::from_id_or_crn(Some(
             "crn:v1:bluemix:public:iam-identity::a/1::profile:Profile-1",
         )),
+        token::IbmServiceVersion::V2022,
     )
     .unwrap();
     assert_eq!(
@@ -76,11 +81,22 @@ fn requests_are_exactly_what_the_services_expect() {
             r#"{"trusted_profile":{"crn":"crn:v1:bluemix:public:iam-identity::a/1::profile:Profile-1"}}"#
         )
     );
+    let r = token::ibm_iam_token_request(
+        None,
+        "inst",
+        &IbmProfile::Default,
+        token::IbmServiceVersion::V2025,
+    )
+    .unwrap();
+    assert_eq!(r.body, None);
     assert_eq!(
-        token::ibm_iam_token_request(None, "inst", &IbmProfile::Default)
-            .unwrap()
-            .body,
-        None
+        r.url,
+        "http://169.254.169.254/identity/v1/iam_tokens?version=2025-08-26"
+    );
+    assert!(r.headers.contains(&("Metadata-Flavor", "ibm".into())));
+    assert_eq!(
+        token::ibm_instance_token_request(None, token::IbmServiceVersion::V2025).url,
+        "http://169.254.169.254/identity/v1/token?version=2025-08-26"
     );
     assert!(
         !format!("{:?}", token::jwt_request("secret.jwt.here", None).unwrap()).contains("secret")
@@ -498,7 +514,8 @@ fn a_flow_is_decided_from_what_the_user_gave() {
             ibm,
             Flow::IbmIam(IbmIamFlow {
                 base_url: None,
-                profile
+                profile,
+                version: token::IbmServiceVersion::V2022,
             }),
             "{value:?}"
         );
@@ -777,30 +794,97 @@ fn the_emulator_serves_the_metadata_services_for_the_first_key() {
     let instance =
         token::parse_ibm_instance_token_response(instance.status, &instance.body, NOW).unwrap();
     let bearer = format!("Bearer {}", instance.token);
-    let iam = emu.answer(
-        &Request {
-            method: "POST",
-            path: "/instance_identity/v1/iam_token?version=2022-03-01",
-            authorization: Some(&bearer),
-            ..Request::default()
-        },
+    let post = |path: &'static str, authorization: Option<&'static str>, flavor| Request {
+        method: "POST",
+        path,
+        authorization,
+        metadata_flavor: flavor,
+        ..Request::default()
+    };
+    let bearer: &'static str = Box::leak(bearer.into_boxed_str());
+    // Without the emulator's signing key (it makes one at start), no IAM token.
+    let unsigned = emu.answer(
+        &post(
+            "/instance_identity/v1/iam_token?version=2022-03-01",
+            Some(bearer),
+            Some("ibm"),
+        ),
         NOW,
         "r",
         "t1.ibm",
     );
-    assert_eq!(
-        token::parse_ibm_iam_token_response(iam.status, &iam.body, NOW)
-            .unwrap()
-            .token,
-        "t1.ibm"
+    assert_eq!(unsigned.status, 500, "{}", unsigned.body);
+    emu.set_ibm_signing_key(&fixture("keys/rsa2048.pem"))
+        .unwrap();
+    let iam = emu.answer(
+        &post(
+            "/instance_identity/v1/iam_token?version=2022-03-01",
+            Some(bearer),
+            Some("ibm"),
+        ),
+        NOW,
+        "r",
+        "t1.ibm",
     );
+    let t = token::parse_ibm_iam_token_response(iam.status, &iam.body, NOW).unwrap();
+    assert_eq!(t.expires_at, NOW + 3600, "IBM's IAM tokens live an hour");
+    // An RS256 JWT, as IBM's are, with iat and exp, signed by the emulator's key.
+    let decoded = iamjwt::jwt::decode(&t.token).unwrap();
+    assert_eq!(
+        decoded.header.get("alg").and_then(|v| v.as_str()),
+        Some("RS256")
+    );
+    assert_eq!(
+        decoded
+            .payload
+            .get("iat")
+            .and_then(serde_json::Value::as_u64),
+        Some(NOW)
+    );
+    assert_eq!(
+        decoded
+            .payload
+            .get("exp")
+            .and_then(serde_json::Value::as_u64),
+        Some(NOW + 3600)
+    );
+    assert_eq!(
+        decoded.payload.get("sub").and_then(|v| v.as_str()),
+        Some("default")
+    );
+    // Each step wants Metadata-Flavor: ibm and its path's own version.
+    for (path, flavor, status) in [
+        (
+            "/instance_identity/v1/iam_token?version=2022-03-01",
+            None,
+            403,
+        ),
+        ("/instance_identity/v1/iam_token", Some("ibm"), 400),
+        (
+            "/instance_identity/v1/iam_token?version=2025-08-26",
+            Some("ibm"),
+            400,
+        ),
+        (
+            "/identity/v1/iam_tokens?version=2022-03-01",
+            Some("ibm"),
+            400,
+        ),
+        (
+            "/identity/v1/iam_tokens?version=2025-08-26",
+            Some("ibm"),
+            200,
+        ),
+    ] {
+        let answer = emu.answer(&post(path, Some(bearer), flavor), NOW, "r", "t1.ibm");
+        assert_eq!(answer.status, status, "{path} {flavor:?}: {}", answer.body);
+    }
     let stranger = emu.answer(
-        &Request {
-            method: "POST",
-            path: "/instance_identity/v1/iam_token",
-            authorization: Some("Bearer someone-else"),
-            ..Request::default()
-        },
+        &post(
+            "/instance_identity/v1/iam_token?version=2022-03-01",
+            Some("Bearer someone-else"),
+            Some("ibm"),
+        ),
         NOW,
         "r",
         "t1.ibm",
@@ -808,24 +892,22 @@ fn the_emulator_serves_the_metadata_services_for_the_first_key() {
     assert_eq!(stranger.status, 401);
     // A token of the emulator's form that it never gave, and its own token once expired.
     let forged = emu.answer(
-        &Request {
-            method: "POST",
-            path: "/instance_identity/v1/iam_token",
-            authorization: Some("Bearer emulated-instance.forged"),
-            ..Request::default()
-        },
+        &post(
+            "/instance_identity/v1/iam_token?version=2022-03-01",
+            Some("Bearer emulated-instance.forged"),
+            Some("ibm"),
+        ),
         NOW,
         "r",
         "t1.ibm",
     );
     assert_eq!(forged.status, 401, "{}", forged.body);
     let late = emu.answer(
-        &Request {
-            method: "POST",
-            path: "/instance_identity/v1/iam_token",
-            authorization: Some(&bearer),
-            ..Request::default()
-        },
+        &post(
+            "/instance_identity/v1/iam_token?version=2022-03-01",
+            Some(bearer),
+            Some("ibm"),
+        ),
         NOW + 301,
         "r",
         "t1.ibm",

@@ -44,7 +44,9 @@ use crate::jwt;
 use crate::key::KeyFile;
 use crate::token::federation::{Issuer, FEDERATION_PATH};
 use crate::token::iam::TOKEN_PATH;
-use crate::token::ibm::{IBM_IAM_PATH, IBM_INSTANCE_PATH};
+use crate::token::ibm::{
+    IBM_IAM_PATH, IBM_IAM_PATH_2025, IBM_INSTANCE_PATH, IBM_INSTANCE_PATH_2025,
+};
 use crate::token::metadata::{EC2_PATH, GCE_PATH};
 use crate::VerifyingKey;
 
@@ -102,6 +104,8 @@ pub struct Emulator {
     pub(crate) issuers: Vec<Issuer>,
     /// The IBM instance identity tokens given, with their expiry.
     pub(crate) instance_tokens: Vec<(String, u64)>,
+    /// What IBM IAM tokens are signed with (RS256), set at start.
+    pub(crate) ibm_signing_key: Option<rsa::pkcs1v15::SigningKey<sha2::Sha256>>,
 }
 
 /// A refusal: the status and what the answer says.
@@ -129,6 +133,7 @@ impl Emulator {
             keys: Vec::new(),
             issuers: Vec::new(),
             instance_tokens: Vec::new(),
+            ibm_signing_key: None,
         }
     }
 
@@ -170,18 +175,22 @@ impl Emulator {
             ("POST", FEDERATION_PATH) => self.federate(request.body, now, new_token),
             ("GET", GCE_PATH) => self.gce(request, new_token),
             ("GET", EC2_PATH) => self.ec2(now, new_token),
-            ("PUT", IBM_INSTANCE_PATH) => self.ibm_instance(request, now, new_token),
-            ("POST", IBM_IAM_PATH) => self.ibm_iam(request, now, new_token),
-            (_, TOKEN_PATH | FEDERATION_PATH | IBM_IAM_PATH) => {
+            ("PUT", IBM_INSTANCE_PATH | IBM_INSTANCE_PATH_2025) => {
+                self.ibm_instance(request, path, now, new_token)
+            }
+            ("POST", IBM_IAM_PATH | IBM_IAM_PATH_2025) => self.ibm_iam(request, path, now, new_token),
+            (_, TOKEN_PATH | FEDERATION_PATH | IBM_IAM_PATH | IBM_IAM_PATH_2025) => {
                 Err(refuse(405, "UNIMPLEMENTED", format!("use POST {path}")))
             }
             (_, GCE_PATH | EC2_PATH) => Err(refuse(405, "UNIMPLEMENTED", format!("use GET {path}"))),
-            (_, IBM_INSTANCE_PATH) => Err(refuse(405, "UNIMPLEMENTED", format!("use PUT {path}"))),
+            (_, IBM_INSTANCE_PATH | IBM_INSTANCE_PATH_2025) => {
+                Err(refuse(405, "UNIMPLEMENTED", format!("use PUT {path}")))
+            }
             _ => Err(refuse(
                 404,
                 "NOT_FOUND",
                 format!(
-                    "no such path; the emulator serves POST {TOKEN_PATH}, POST {FEDERATION_PATH}, GET {GCE_PATH}, GET {EC2_PATH}, PUT {IBM_INSTANCE_PATH} and POST {IBM_IAM_PATH}"
+                    "no such path; the emulator serves POST {TOKEN_PATH}, POST {FEDERATION_PATH}, GET {GCE_PATH}, GET {EC2_PATH}, PUT {IBM_INSTANCE_PATH} and POST {IBM_IAM_PATH} (or PUT {IBM_INSTANCE_PATH_2025} and POST {IBM_IAM_PATH_2025})"
                 ),
             )),
         };

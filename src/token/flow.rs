@@ -132,6 +132,7 @@ fn build<S: Service>(spec: &FlowSpec) -> Result<S> {
         ("audience", spec.audience.is_some()),
         ("request_url", spec.request_url.is_some()),
         ("github_actions", spec.github_actions.is_some()),
+        ("service_version", spec.service_version.is_some()),
     ];
     if let Some((name, _)) = given
         .iter()
@@ -198,6 +199,9 @@ pub struct FlowSpec {
     pub request_url: Option<String>,
     /// The job's `GITHUB_ACTIONS`, as its environment has it (`github-oidc`).
     pub github_actions: Option<String>,
+    /// IBM's instance metadata service version, `2022-03-01` (the default)
+    /// or `2025-08-26` (`ibm-*`).
+    pub service_version: Option<String>,
     /// Lets the flow send its credential over plain http to any host (any
     /// flow); without it plain http goes only to loopback and, for the
     /// metadata flows, to the metadata address ([`transport::check_url`]).

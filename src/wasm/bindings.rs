@@ -475,6 +475,7 @@ impl TokenFlow {
                 "audience",
                 "requestUrl",
                 "githubActions",
+                "serviceVersion",
                 "allowInsecureHttp",
             ],
         )?;
@@ -488,6 +489,7 @@ impl TokenFlow {
             audience: spec.string("audience")?,
             request_url: spec.string("requestUrl")?,
             github_actions: spec.string("githubActions")?,
+            service_version: spec.string("serviceVersion")?,
             allow_insecure_http: spec.flag("allowInsecureHttp")?,
         };
         Ok(TokenFlow {
@@ -574,7 +576,13 @@ pub fn check_source_options(source: &str, options: JsValue) -> JsResult<()> {
         ("metadataTokenSource", &["flavor", "baseUrl"]),
         (
             "ibmTrustedProfileTokenSource",
-            &["profile", "profileId", "profileCrn", "baseUrl"],
+            &[
+                "profile",
+                "profileId",
+                "profileCrn",
+                "baseUrl",
+                "serviceVersion",
+            ],
         ),
         (
             "federationTokenSource",

@@ -59,6 +59,14 @@ impl EmulatorCore {
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
+    /// Sets the key IBM IAM tokens are signed with (a private key PEM the
+    /// JS side makes at start).
+    #[wasm_bindgen(js_name = setIbmSigningKey)]
+    pub fn set_ibm_signing_key(&mut self, pem: &str) -> JsResult<()> {
+        let _scrub = StackScrub;
+        Ok(self.inner.set_ibm_signing_key(pem)?)
+    }
+
     /// Answers one request (`method`, `path` with its query, the
     /// `Metadata-Flavor` and `Authorization` headers, the body): `{status, body}`.
     #[allow(clippy::too_many_arguments)]

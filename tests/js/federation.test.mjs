@@ -171,7 +171,11 @@ describe('the emulator, as every token source', () => {
   test('the metadata services, GCE, EC2 and IBM, for the first key\'s service account', async () => {
     assert.match(await metadataTokenSource({ flavor: 'gce', baseUrl: emu.metadataUrl }).getToken(), /^t1\.emulated\./);
     assert.match(await metadataTokenSource({ flavor: 'ec2', baseUrl: emu.metadataUrl }).getToken(), /^t1\.emulated\./);
-    assert.match(await ibmTrustedProfileTokenSource({ profile: 'Profile-1', baseUrl: emu.metadataUrl }).getToken(), /^t1\.emulated\./);
+    // IBM's IAM tokens are RS256 JWTs, as IBM issues them, at either service version.
+    for (const serviceVersion of ['2022-03-01', '2025-08-26']) {
+      const ibm = await ibmTrustedProfileTokenSource({ profile: 'Profile-1', baseUrl: emu.metadataUrl, serviceVersion }).getToken();
+      assert.equal(JSON.parse(Buffer.from(ibm.split('.')[1], 'base64url')).sub, 'Profile-1', serviceVersion);
+    }
     // GCE's header is required, as on a VM.
     const bare = await fetch(`${emu.metadataUrl}/computeMetadata/v1/instance/service-accounts/default/token`);
     assert.equal(bare.status, 403);
@@ -194,7 +198,7 @@ describe('the emulator, as every token source', () => {
   });
 
   test('the IBM pair checks the first step\'s token', async () => {
-    const post = (authorization) => fetch(`${emu.metadataUrl}/instance_identity/v1/iam_token?version=2022-03-01`, { method: 'POST', headers: { authorization } });
+    const post = (authorization) => fetch(`${emu.metadataUrl}/instance_identity/v1/iam_token?version=2022-03-01`, { method: 'POST', headers: { authorization, 'metadata-flavor': 'ibm' } });
     assert.equal((await post('Bearer emulated-instance.forged')).status, 401);
     const first = await fetch(`${emu.metadataUrl}/instance_identity/v1/token?version=2022-03-01`, {
       method: 'PUT', headers: { 'metadata-flavor': 'ibm', 'content-type': 'application/json' }, body: '{"expires_in":3600}',

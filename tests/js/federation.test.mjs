@@ -106,11 +106,13 @@ describe('federation', () => {
     assert.equal(await source.getToken(), 't1.for-first.e30.sig');
     writeFileSync(file, 'second.e30.sig');
     // expires_in 1: the first call past the 30 s floor refreshes, and reads the rotated file.
+    // The clock is mocked from now, a moment after the token came: 25 s on
+    // stays within the 30 s floor however slow the machine was in between.
     mock.timers.enable({ apis: ['Date'], now: Date.now() });
     try {
-      mock.timers.tick(29_000);
+      mock.timers.tick(25_000);
       assert.equal(await source.getToken(), 't1.for-first.e30.sig', 'within the floor, the token it has');
-      mock.timers.tick(2_000);
+      mock.timers.tick(6_000);
       assert.equal(await source.getToken(), 't1.for-second.e30.sig');
     } finally {
       mock.timers.reset();

@@ -16,6 +16,7 @@ try {
   process.stderr.write(`iamjwt: ${error?.code ?? 'ERR_INTERNAL'}: ${error?.message ?? error}\n`);
   process.exit(1);
 }
+const { unreadableWhy } = await import('./errors.js');
 const {
   checkKey, decodeJwt, signJwt, verifyJwt, IamJwtError, defaults,
   serviceAccountTokenSource, oauthTokenSource, metadataTokenSource, ibmTrustedProfileTokenSource, federationTokenSource,
@@ -303,7 +304,6 @@ function unreadable(value, flag, why, ways) {
   return `cannot read ${flag} ${text}: ${why}`;
 }
 
-const WHY = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory', ENAMETOOLONG: 'the name is too long' };
 
 function readToken(positional) {
   const token = positional === '-' ? readStdin('the JWT') : positional;
@@ -322,7 +322,7 @@ function readFile(file, flag, ways = 'in a file') {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CliError('ERR_INPUT_READ', unreadable(file, flag, WHY[e.code] ?? e.code ?? 'unreadable', ways));
+    throw new CliError('ERR_INPUT_READ', unreadable(file, flag, unreadableWhy(e), ways));
   }
 }
 

@@ -17,6 +17,12 @@ export const CLI_ERROR_CODES = Object.freeze(['ERR_USAGE', 'ERR_PORT_IN_USE']);
 /** Every code an IamJwtError can carry, and the CLI can print. */
 export const ERROR_CODES = Object.freeze([...CORE_ERROR_CODES, ...JS_ERROR_CODES, ...CLI_ERROR_CODES]);
 
+/** Why a file could not be read, from Node's error code, for a one-line message (the CLI's and the subject token file's). */
+export function unreadableWhy(error) {
+  const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory', ENAMETOOLONG: 'the name is too long' };
+  return why[error?.code] ?? error?.code ?? error?.message ?? 'unreadable';
+}
+
 /** The one error class of the library: `code` is stable, `message` is one line. */
 export class IamJwtError extends Error {
   constructor(code, message, options) {

@@ -4,7 +4,7 @@
 // and when a cached token is due; this file only sends, waits and remembers.
 import * as core from '../pkg/iamjwt.js';
 import { fileReaderOf } from './engine.js';
-import { IamJwtError } from './errors.js';
+import { IamJwtError, unreadableWhy } from './errors.js';
 import { parseKey, signJwtAsync, AuthorizedKey } from './api.js';
 import { handleOf } from './handles.js';
 import { ensureLoaded } from './loaded.js';
@@ -322,8 +322,7 @@ async function readSubjectFile(path) {
     // One byte past the bound tells a file at the bound from a larger one.
     text = await read(path, limit + 1);
   } catch (error) {
-    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' }[error?.code] ?? error?.code ?? error?.message;
-    throw new IamJwtError('ERR_INPUT_READ', `cannot read the subject token file ${String(path).slice(0, 200)}: ${why}`, { cause: error });
+    throw new IamJwtError('ERR_INPUT_READ', `cannot read the subject token file ${String(path).slice(0, 200)}: ${unreadableWhy(error)}`, { cause: error });
   }
   return core.subjectTokenFromFile(text, String(path));
 }

@@ -48,6 +48,17 @@ export function assertNoSecret(text, runs, assert) {
   for (const run of runs) assert.ok(!text.includes(run), `output quotes the private key: ${text.slice(0, 200)}`);
 }
 
+/** Runs `fn` with the clock `seconds` ahead (Date only: timers and sockets run as they do). */
+export async function laterBy(seconds, fn) {
+  const { mock } = await import('node:test');
+  mock.timers.enable({ apis: ['Date'], now: Date.now() + seconds * 1000 });
+  try {
+    await fn();
+  } finally {
+    mock.timers.reset();
+  }
+}
+
 /** A server whose handler gets { method, path, headers, body } and returns [status, body, headers?] (or never answers). */
 export async function fakeServer(handler) {
   const requests = [];

@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { sign, constants } from 'node:crypto';
-import { after, before, describe, mock, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startEmulator } from '../../js/emulator.mjs';
 import {
   exchangeJwt, exchangeOAuthToken, ibmTrustedProfileTokenSource, metadataTokenSource, oauthTokenSource,
   parseKey, serviceAccountTokenSource, signJwt, IamJwtError, TokenSource,
 } from '../../js/node.mjs';
-import { fakeServer, fixture, fixturePath, root } from './helpers.mjs';
+import { fakeServer, fixture, fixturePath, laterBy, root } from './helpers.mjs';
 
 const KEY = fixture('key-2048.json');
 const NO_RETRY = { retry: { attempts: 1 } };
@@ -27,16 +27,6 @@ async function rejects(promise, code, message) {
     if (message) assert.match(e.message, message);
     return true;
   });
-}
-
-/** Runs `fn` with the clock `seconds` ahead (Date only: timers and sockets run as they do). */
-async function laterBy(seconds, fn) {
-  mock.timers.enable({ apis: ['Date'], now: Date.now() + seconds * 1000 });
-  try {
-    await fn();
-  } finally {
-    mock.timers.reset();
-  }
 }
 
 /** A PS256 JWT with any claims, signed with node:crypto (the library refuses to make bad ones). */

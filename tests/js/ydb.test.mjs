@@ -2,11 +2,11 @@
 // each used as its driver uses credentials, with iamjwt token sources that
 // get their tokens from a fake IAM on 127.0.0.1.
 import assert from 'node:assert/strict';
-import { after, before, describe, mock, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { CredentialsProvider } from '@ydbjs/auth';
 import { serviceAccountTokenSource, IamJwtError } from '../../js/node.mjs';
 import { YdbAuthService, YdbCredentialsProvider } from '../../js/ydb.mjs';
-import { fakeServer, fixture } from './helpers.mjs';
+import { fakeServer, fixture, laterBy } from './helpers.mjs';
 
 const KEY = fixture('key-2048.json');
 let iam;
@@ -21,16 +21,6 @@ before(async () => {
 after(() => iam?.close());
 
 const source = () => serviceAccountTokenSource(KEY, { endpoint: iam.url });
-
-/** Runs `fn` with the clock `seconds` ahead (Date only). */
-async function laterBy(seconds, fn) {
-  mock.timers.enable({ apis: ['Date'], now: Date.now() + seconds * 1000 });
-  try {
-    await fn();
-  } finally {
-    mock.timers.reset();
-  }
-}
 
 describe('@ydbjs/auth: YdbCredentialsProvider', () => {
   test('is the SDK\'s CredentialsProvider; getToken caches, force refreshes (past the 30 s floor)', async () => {

@@ -121,11 +121,11 @@ async function signing() {
 
 const SIGNER = ['keyhandle_fromJson', 'keyhandle_signJwt'];
 const CHECKS = [...SIGNER, 'checkKey', 'keyhandle_info', 'decodeJwt', 'keyhandle_verifyJwt', 'verifyJwtWithText', 'verifyPs256', 'errorCodes'];
-const PROTOCOL = [...CHECKS, 'tokenflow_new', 'tokenflow_request', 'tokenflow_parseAnswer', 'tokenflow_timeoutMs', 'retryNext', 'checkSourceOptions', 'subjectTokenFromFile', 'refreshAt', 'defaults', 'services', 'keyhandle_finishJwt', 'keyhandle_finishPlatformVerifiedJwt', 'keyhandle_signingInput', 'keyhandle_exportPkcs8ForNativeEngine', 'keyhandle_publicJwkForPlatform'];
+const PROTOCOL = [...CHECKS, 'tokenflow_new', 'tokenflow_request', 'tokenflow_parseAnswer', 'tokenflow_timeoutMs', 'retryNext', 'checkSourceOptions', 'subjectTokenFromFile', 'refreshAt', 'defaults', 'services', 'keyhandle_finishJwt', 'keyhandle_finishPlatformVerifiedJwt', 'keyhandle_signingInput', 'keyhandle_exportKeyForPlatform', 'keyhandle_explainPlatformFailure', 'keyhandle_publicJwkForPlatform'];
 const PARTS = [
   ['parse a key and sign a JWT (`KeyHandle.fromJson`, `signJwt`): the signer alone', SIGNER],
   ['… and the key check, key info, decoding and verification', CHECKS],
-  ['… and the token protocol (requests, answers, retries, refresh), the native engine\'s PKCS#8', PROTOCOL],
+  ['… and the token protocol (requests, answers, retries, refresh), the key export for platform signers', PROTOCOL],
   ['everything: every export (the emulator has a .wasm of its own)', null],
 ];
 

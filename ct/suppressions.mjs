@@ -65,8 +65,32 @@ q is invertible modulo p, which for a valid key it always is (an invalid one is
 refused, and the caller learns that anyway).`,
   },
   {
+    name: 'key check: its two verdicts, each made public once',
+    through: /^iamjwt::key::der::CheckedDer::(check|own_der)$/,
+    inner: /^iamjwt::key::der::CheckedDer::(check|own_der)$/,
+    why: `The crate's own check of a key's numbers (key::der::CheckedDer::check, before
+rsa builds the key, and all a platform signer needs) computes every comparison
+with crypto-bigint's constant-time operations and ANDs them into two Choices,
+each branched on once: whether the numbers form a valid RSA key (the key is
+refused or taken, which the caller learns anyway), and whether the file's CRT
+values are those of its p, q and d (own_der: the file's DER is handed to the
+platform as it is, or rsa's encoding of the key is). Neither tells which
+comparison failed, nor anything of the digits.`,
+  },
+  {
+    name: 'key check: the division set-up',
+    through: /check_numbers/,
+    inner: /div_rem|bounded_sh|select_u32|expect|::div::/,
+    why: `The check computes d mod (p−1), (d mod (p−1))·e mod (p−1), the same for q, and
+qInv·q mod p. crypto-bigint's division sets itself up on the divisor's bit
+length within its public storage width (it checks that the divisor and its top
+word are not zero, and shifts it by its leading-zero count), as rsa's own
+validation and precomputation do: the bit length of p or q, or one less, half
+the modulus's size. The digits do not branch.`,
+  },
+  {
     name: 'key construction: the DER integers\' lengths (decoding)',
-    through: /from_pkcs1|from_pkcs8|from_bare_der/,
+    through: /CheckedDer::check|CheckedDer::build|pkcs1_of_pkcs8|pkcs1_of_bare_der|private_key_from_der/,
     inner: /./,
     why: `The der crate reads each private integer of the RSAPrivateKey: it strips the one
 leading zero byte DER puts before a number whose top bit is set, checks that no

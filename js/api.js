@@ -42,27 +42,44 @@ function pickEngine(engine, async) {
     : "engine must be 'auto', 'native' or 'wasm' (WebCrypto is async: signJwtAsync)");
 }
 
-/** The platform signer's own copy of the key, imported once from the PKCS#8 (and the public JWK) the core made. */
+/**
+ * The platform signer's own copy of the key, imported once from the key's
+ * DER (in the engine's format) and the public JWK the core gave; `null` for
+ * a file whose CRT values are not its own, which the wasm engine signs.
+ */
 function platformKey(name, owner, handle) {
   let key = platformKeys[name].get(owner);
-  if (!key) {
-    const der = handle.exportPkcs8ForNativeEngine();
-    try {
-      key = ENGINES[name]().importKey(der, JSON.parse(handle.publicJwkForPlatform()));
-    } catch (error) {
-      der.fill(0);
-      throw signerFailed(name, error);
+  if (key === undefined) {
+    const engine = ENGINES[name]();
+    const der = handle.exportKeyForPlatform(engine.format);
+    if (der === undefined) {
+      key = null;
+    } else {
+      try {
+        key = engine.importKey(der, JSON.parse(handle.publicJwkForPlatform()));
+      } catch (error) {
+        der.fill(0);
+        throw signerFailed(handle, name, error);
+      }
+      // WebCrypto reads the bytes before its promise settles.
+      if (key instanceof Promise) key.then(() => der.fill(0), () => der.fill(0));
+      else der.fill(0);
     }
-    // WebCrypto reads the bytes before its promise settles.
-    if (key instanceof Promise) key.then(() => der.fill(0), () => der.fill(0));
-    else der.fill(0);
     platformKeys[name].set(owner, key);
   }
   return key;
 }
 
-const signerFailed = (name, error) =>
-  new IamJwtError('ERR_CRYPTO', `the ${name === 'native' ? 'native' : 'WebCrypto'} RSA-PSS signer failed: ${error?.message ?? error}`, { cause: error });
+/**
+ * A platform signer failed. The key is parsed and checked, not built by rsa
+ * (the platform needs only its DER): if rsa refuses it, that is the reason,
+ * and its own error (ERR_KEY_CORRUPT…) is thrown, as the wasm engine would;
+ * else the platform is at fault: ERR_CRYPTO.
+ */
+function signerFailed(handle, name, error) {
+  handle.explainPlatformFailure();
+  return new IamJwtError('ERR_CRYPTO', `the ${name === 'native' ? 'native' : 'WebCrypto'} RSA-PSS signer failed: ${error?.message ?? error}`, { cause: error });
+}
 
 /**
  * The JWT, once the signature verifies: by the platform's own public
@@ -72,13 +89,17 @@ const signerFailed = (name, error) =>
  */
 function finishChecked(handle, input, signature, verified) {
   if (verified === undefined) return handle.finishJwt(input, signature);
-  if (verified !== true) throw new IamJwtError('ERR_CRYPTO', 'the RSA operation failed its check, so nothing was signed');
+  if (verified !== true) {
+    handle.explainPlatformFailure();
+    throw new IamJwtError('ERR_CRYPTO', 'the RSA operation failed its check, so nothing was signed');
+  }
   return handle.finishPlatformVerifiedJwt(input, signature);
 }
 
 /** Signs with the native engine: the core builds the input, the platform signs and checks the signature, the core finishes. */
 function signNative(owner, handle, options) {
   const key = platformKey('native', owner, handle);
+  if (key === null) return handle.signJwt(options);
   const input = handle.signingInput(options);
   const engine = nativeEngine();
   const data = new TextEncoder().encode(input);
@@ -88,7 +109,7 @@ function signNative(owner, handle, options) {
     signature = engine.sign(key, data);
     verified = engine.verify?.(key, data, signature);
   } catch (error) {
-    throw signerFailed('native', error);
+    throw signerFailed(handle, 'native', error);
   }
   return finishChecked(handle, input, signature, verified);
 }
@@ -102,11 +123,12 @@ async function signWebCrypto(owner, handle, options) {
   let verified;
   try {
     const key = await platformKey('webcrypto', owner, handle);
+    if (key === null) return handle.signJwt(options);
     signature = await engine.sign(key, data);
     verified = await engine.verify?.(key, data, signature);
   } catch (error) {
     platformKeys.webcrypto.delete(owner);
-    throw error instanceof IamJwtError ? error : signerFailed('webcrypto', error);
+    throw error instanceof IamJwtError ? error : signerFailed(handleOf(owner), 'webcrypto', error);
   }
   // The key may have been freed while WebCrypto signed.
   return finishChecked(handleOf(owner), input, signature, verified);

@@ -1,6 +1,6 @@
 // The WebCrypto engine, where the platform has crypto.subtle (browsers,
 // workerd, Deno, Bun, Node 19+): RSA-PSS, SHA-256, salt 32. The key is
-// imported non-extractable from the PKCS#8 the core made, once per parsed
+// imported non-extractable from the PKCS#8 the core gave, once per parsed
 // key, with its public half from the core's JWK, which checks every
 // signature; the caller wipes the PKCS#8 once the import has read it.
 import { registerWebCryptoEngine } from './engine.js';
@@ -11,6 +11,7 @@ if (subtle && typeof subtle.importKey === 'function' && typeof subtle.sign === '
   const PSS = { name: 'RSA-PSS', saltLength: 32 };
   registerWebCryptoEngine({
     name: 'webcrypto',
+    format: 'pkcs8',
     importKey: async (pkcs8, jwk) => {
       const [privateKey, publicKey] = await Promise.all([
         subtle.importKey('pkcs8', pkcs8, RSA_PSS, false, ['sign']),

@@ -49,15 +49,17 @@ const rustflags = (extra) => `target.wasm32-unknown-unknown.rustflags=${JSON.str
 // has its own target directory, so neither build undoes the other's.
 const builds = [
   { name: 'iamjwt', args: ['--features', 'serde-wasm-bindgen'], cfg: [], dir: 'target' },
-  // A test tool: smallest, not fastest (crypto-bigint at "z", not the package's 1).
+  // A test tool: smallest, not fastest (crypto-bigint at "z", not the
+  // package's 1; wasm-opt -Oz, not -O3).
   {
     name: 'iamjwt_emulator',
     args: ['--features', 'emulator', '--config', 'profile.release.package.crypto-bigint.opt-level="z"'],
     cfg: ['--cfg', 'iamjwt_emulator_wasm'],
     dir: 'target/emulator',
+    opt: '-Oz',
   },
 ];
-for (const { name, args, cfg, dir } of builds) {
+for (const { name, args, cfg, dir, opt = '-O3' } of builds) {
   say(`cargo build (wasm32, release): ${name}`);
   run('cargo', ['rustc', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--crate-type', 'cdylib', '--quiet', ...args, '--target-dir', dir, '--config', rustflags(cfg)]);
 
@@ -70,8 +72,8 @@ for (const { name, args, cfg, dir } of builds) {
   const glue = join(root, `pkg/${name}.js`);
   writeFileSync(glue, readFileSync(glue, 'utf8').replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, ''));
 
-  say(`wasm-opt -O3 (npm binaryen): pkg/${name}_bg.wasm`);
-  run(join(root, 'node_modules/.bin/wasm-opt'), [`pkg/${name}_bg.wasm`, '-O3', '-o', `pkg/${name}_bg.wasm`, ...WASM_OPT_FEATURES]);
+  say(`wasm-opt ${opt} (npm binaryen): pkg/${name}_bg.wasm`);
+  run(join(root, 'node_modules/.bin/wasm-opt'), [`pkg/${name}_bg.wasm`, opt, '-o', `pkg/${name}_bg.wasm`, ...WASM_OPT_FEATURES]);
 }
 
 // The core's error codes, from its one table (src/error.rs), for

@@ -33,8 +33,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::key::AuthorizedKey;
 use crate::key::VerifyingKey;
+use crate::key::{AuthorizedKey, CheckedKey};
 use crate::ps256;
 
 /// The path of IAM's token exchange, written once: the JWT's default
@@ -148,12 +148,38 @@ pub fn sign_with_rng<R: TryCryptoRng + ?Sized>(
     Ok(finish(signing_input, &signature))
 }
 
+/// What a JWT names of its key: `kid` and `iss`.
+pub trait KeyIds {
+    /// The key id: the JWT's `kid`.
+    fn id(&self) -> &str;
+    /// The service account id: the JWT's `iss`.
+    fn service_account_id(&self) -> &str;
+}
+
+impl KeyIds for AuthorizedKey {
+    fn id(&self) -> &str {
+        AuthorizedKey::id(self)
+    }
+    fn service_account_id(&self) -> &str {
+        AuthorizedKey::service_account_id(self)
+    }
+}
+
+impl KeyIds for CheckedKey {
+    fn id(&self) -> &str {
+        CheckedKey::id(self)
+    }
+    fn service_account_id(&self) -> &str {
+        CheckedKey::service_account_id(self)
+    }
+}
+
 /// The first two parts of the JWT, `base64url(header).base64url(payload)`:
 /// what PS256 signs. For a platform signer; [`finish`] appends its signature.
 ///
 /// # Errors
 /// As [`sign_with_rng`], but for the rng.
-pub fn signing_input(key: &AuthorizedKey, options: &SignOptions) -> Result<String> {
+pub fn signing_input(key: &impl KeyIds, options: &SignOptions) -> Result<String> {
     if options.ttl == 0 || options.ttl > MAX_TTL {
         return Err(Error::OptionInvalid(format!(
             "ttl is {} s; IAM accepts a JWT that lives 1 to {MAX_TTL} s",
@@ -224,20 +250,20 @@ pub fn finish(mut signing_input: String, signature: &[u8]) -> String {
 }
 
 /// Finishes a JWT whose signature came from a platform signer (node:crypto,
-/// WebCrypto): the signature is verified with `key`'s public half first, so
-/// a signer's fault never leaves as a JWT. rsa's own signer checks its
-/// result itself ([`ps256`]).
+/// WebCrypto): the signature is verified with the key's public half
+/// (`verifier`: [`AuthorizedKey::verifier`], [`CheckedKey::verifier`])
+/// first, so a signer's fault never leaves as a JWT. rsa's own signer checks
+/// its result itself ([`ps256`]).
 ///
 /// # Errors
 /// [`Error::Crypto`] when the signature is not a valid PS256 signature of
-/// `signing_input` by `key`.
+/// `signing_input` by the key.
 pub fn finish_verified(
-    key: &AuthorizedKey,
+    verifier: &rsa::pss::VerifyingKey<sha2::Sha256>,
     signing_input: String,
     signature: &[u8],
 ) -> Result<String> {
-    ps256::verify(key.verifier(), signing_input.as_bytes(), signature)
-        .map_err(|_| Error::Crypto)?;
+    ps256::verify(verifier, signing_input.as_bytes(), signature).map_err(|_| Error::Crypto)?;
     Ok(finish(signing_input, signature))
 }
 

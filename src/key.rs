@@ -18,7 +18,7 @@ pub mod file;
 pub mod pem;
 pub mod verifying;
 
-pub use authorized::AuthorizedKey;
+pub use authorized::{AuthorizedKey, CheckedKey, DerFormat};
 pub use der::{MAX_BITS, MIN_BITS};
 pub use file::{KeyFile, MAX_KEY_JSON};
 pub use verifying::VerifyingKey;

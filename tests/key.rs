@@ -294,10 +294,10 @@ fn a_platform_signature_is_verified_before_the_jwt_is_finished() {
     let input = iamjwt::jwt::signing_input(&key, &options).unwrap();
     let mut signature =
         ps256::sign_with_rng(key.signing_key(), input.as_bytes(), &mut getrandom::SysRng).unwrap();
-    let token = iamjwt::jwt::finish_verified(&key, input.clone(), &signature).unwrap();
+    let token = iamjwt::jwt::finish_verified(key.verifier(), input.clone(), &signature).unwrap();
     assert!(token.starts_with(&input));
     signature[17] ^= 1;
-    let err = iamjwt::jwt::finish_verified(&key, input, &signature).unwrap_err();
+    let err = iamjwt::jwt::finish_verified(key.verifier(), input, &signature).unwrap_err();
     assert_eq!(err.code(), "ERR_CRYPTO");
 }
 

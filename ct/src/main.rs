@@ -1,4 +1,4 @@
-//! The constant-time gate (`npm run ct`; README "Secrets").
+//! The constant-time gate (`npm run ct`; SECURITY.md, "Secrets").
 //!
 //! For each authorized key, by iamjwt's public API, with every secret
 //! marked undefined for valgrind memcheck:
@@ -6,12 +6,15 @@
 //! 1. decodes the private key's base64 text (`pem::decode_base64`), every
 //!    character before the padding marked;
 //! 2. builds the key from that DER (`der::private_key_from_der`: pkcs1's
-//!    parser, rsa's `from_components`, its CRT values and checks), with the
+//!    parser, the crate's own check of the numbers, `CheckedDer::check`,
+//!    then rsa's `from_components`, its CRT values and checks), with the
 //!    contents of d, p, q, dP, dQ and qInv in the DER marked (not their tags
 //!    and lengths, which follow from the key size), then the key as the
 //!    file has it (`AuthorizedKey::from_parts`);
-//! 3. exports it as PKCS#8 (`to_pkcs8_der`, what the platform engines
-//!    import);
+//! 3. exports it as the platform engines import it, the checked DER as it
+//!    is (`CheckedDer::platform_pkcs1`, `platform_pkcs8`: a copy, and a
+//!    copy wrapped in PKCS#8), and as the Rust API does, rsa's PKCS#8
+//!    (`to_pkcs8_der`);
 //! 4. signs one PS256 JWT by the functions `AuthorizedKey::sign_jwt` is
 //!    made of (`jwt::signing_input`, `ps256::sign_with_rng`, `jwt::finish`),
 //!    with every secret the parsed key holds marked again, and every byte
@@ -138,8 +141,16 @@ fn build(path: &str, json: &str) -> AuthorizedKey {
     let pkcs8 = key.to_pkcs8_der().expect("PKCS#8");
     public(&pkcs8.len().to_ne_bytes());
     drop(pkcs8);
+    // What a platform signer is handed: the checked key's own DER.
+    let pkcs1 = iamjwt::key::der::pkcs1_of_pkcs8(&der, "private_key").expect("PKCS#1 in PKCS#8");
+    let checked = iamjwt::key::der::CheckedDer::check(pkcs1, "private_key")
+        .unwrap_or_else(|e| panic!("iamjwt-ct: {path}: {e}"));
+    for platform in [checked.platform_pkcs1(), checked.platform_pkcs8()] {
+        let platform = platform.expect("the fixture's CRT values are its own");
+        public(&platform.len().to_ne_bytes());
+    }
     println!(
-        "iamjwt-ct: {} bits: decoded, built and exported with {in_der} secret bytes marked in the DER",
+        "iamjwt-ct: {} bits: decoded, checked, built and exported with {in_der} secret bytes marked in the DER",
         key.modulus_bits()
     );
     key

@@ -3,9 +3,18 @@
 //!
 //! Decoding says *why* a key cannot be used: another algorithm, a passphrase,
 //! too few bits, damaged bytes. The DER of private keys is wiped after use.
-//! The key itself is built and checked by rsa ([`PrivateKey::from_components`]:
-//! `p·q = n`, `d < n`, `d·e ≡ 1` modulo each `p−1`), which computes its
-//! CRT values; a file's own are not trusted.
+//!
+//! A private key is read in two steps. [`CheckedDer::check`] decodes the
+//! PKCS#1 numbers and checks them as rsa 0.10's `from_components` does
+//! (`n` odd, `2 ≤ e < 2^33` and odd, `d < n`, two distinct odd primes of at
+//! most half of `n`'s bits with `p·q = n`, `d·e ≡ 1` modulo each `p−1`), in
+//! constant time, with one verdict; and whether the file's own CRT values
+//! (`dP`, `dQ`, `qInv`) are those of its `p`, `q` and `d`. That is all a
+//! platform signer needs ([`CheckedDer::platform_pkcs8`]). Only the wasm
+//! engine needs rsa's key: [`CheckedDer::build`] has rsa build it
+//! ([`PrivateKey::from_components`], which checks again and computes its
+//! own CRT values, with its Montgomery parameters), which costs several
+//! times the check.
 //!
 //! [RFC 5208]: https://www.rfc-editor.org/rfc/rfc5208
 //! [RFC 8017]: https://www.rfc-editor.org/rfc/rfc8017#appendix-A.1
@@ -13,9 +22,14 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
+use alloc::vec::Vec;
+use crypto_bigint::{Choice, ConcatenatingMul as _, CtEq as _, CtLt as _, Integer as _, NonZero};
+use pkcs8::der::asn1::OctetStringRef;
+use pkcs8::der::SecretDocument;
 use rsa::pkcs1::{RsaPrivateKeyRef, RsaPublicKeyRef};
 use rsa::traits::PublicKeyParts;
 use rsa::{BoxedUint, PrivateKey, PublicKey};
+use zeroize::Zeroizing;
 
 use super::pem;
 use crate::error::{Error, Result};
@@ -37,18 +51,40 @@ pub struct DecodedPrivateKey {
     pub preamble_id: Option<String>,
 }
 
-/// Decodes an RSA private key from PEM (PKCS#8 or PKCS#1) or bare base64 DER.
-/// `field` names the field in error messages.
+/// A private key decoded from PEM and checked, not built, with the id from
+/// the Yandex Cloud preamble line when the PEM had one.
+pub struct CheckedPrivateKey {
+    /// The checked key.
+    pub key: CheckedDer,
+    /// The id in `PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <id>`.
+    pub preamble_id: Option<String>,
+}
+
+/// Decodes an RSA private key from PEM (PKCS#8 or PKCS#1) or bare base64 DER
+/// and has rsa build it. `field` names the field in error messages.
 ///
 /// # Errors
 /// [`Error::KeyNotRsa`], [`Error::KeyEncrypted`], [`Error::KeyTooSmall`],
 /// [`Error::KeyUnsupported`] or [`Error::KeyCorrupt`], each saying why.
 pub fn private_key_from_pem(text: &str, field: &'static str) -> Result<DecodedPrivateKey> {
+    let CheckedPrivateKey { key, preamble_id } = checked_private_key_from_pem(text, field)?;
+    Ok(DecodedPrivateKey {
+        key: key.build(field)?,
+        preamble_id,
+    })
+}
+
+/// Decodes an RSA private key from PEM (PKCS#8 or PKCS#1) or bare base64 DER
+/// and checks it ([`CheckedDer::check`]), without building rsa's key.
+///
+/// # Errors
+/// As [`private_key_from_pem`].
+pub fn checked_private_key_from_pem(text: &str, field: &'static str) -> Result<CheckedPrivateKey> {
     let pem = pem::decode(text, field)?;
-    let key = match pem.label.as_deref() {
-        Some("PRIVATE KEY") => from_pkcs8(&pem.der, field)?,
+    let pkcs1 = match pem.label.as_deref() {
+        Some("PRIVATE KEY") => pkcs1_of_pkcs8(&pem.der, field)?,
         Some("RSA PRIVATE KEY") if pem.encrypted_headers => return Err(Error::KeyEncrypted),
-        Some("RSA PRIVATE KEY") => from_pkcs1(&pem.der, field)?,
+        Some("RSA PRIVATE KEY") => &pem.der[..],
         Some("ENCRYPTED PRIVATE KEY") => return Err(Error::KeyEncrypted),
         Some("EC PRIVATE KEY") => return Err(Error::KeyNotRsa("an EC key")),
         Some("DSA PRIVATE KEY") => return Err(Error::KeyNotRsa("a DSA key")),
@@ -62,10 +98,10 @@ pub fn private_key_from_pem(text: &str, field: &'static str) -> Result<DecodedPr
                 "{field} is not a private key: its PEM label is not PRIVATE KEY or RSA PRIVATE KEY"
             )))
         }
-        None => from_bare_der(&pem.der, field)?,
+        None => pkcs1_of_bare_der(&pem.der, field)?,
     };
-    Ok(DecodedPrivateKey {
-        key,
+    Ok(CheckedPrivateKey {
+        key: CheckedDer::check(pkcs1, field)?,
         preamble_id: pem.preamble_id,
     })
 }
@@ -76,17 +112,48 @@ pub fn private_key_from_pem(text: &str, field: &'static str) -> Result<DecodedPr
 /// # Errors
 /// [`Error::KeyNotRsa`] or [`Error::KeyCorrupt`].
 pub fn public_key_from_pem(text: &str, field: &'static str) -> Result<PublicKey> {
+    with_public_numbers(text, field, |parts| public_from_parts(parts, field))
+}
+
+/// Whether the public key in `text` (as [`public_key_from_pem`] reads it)
+/// has modulus `n` and exponent `e` (big-endian, without leading zeros): a
+/// comparison of bytes, for a private key's numbers that were checked. A key
+/// that differs is checked as [`public_key_from_pem`] checks it, so that a
+/// damaged one is named as damaged.
+///
+/// # Errors
+/// As [`public_key_from_pem`].
+pub fn public_key_is(text: &str, field: &'static str, n: &[u8], e: &[u8]) -> Result<bool> {
+    with_public_numbers(text, field, |parts| {
+        if significant(parts.modulus.as_bytes()) == n
+            && significant(parts.public_exponent.as_bytes()) == e
+        {
+            return Ok(true);
+        }
+        public_from_parts(parts, field).map(|_| false)
+    })
+}
+
+/// Decodes the PEM or bare DER of a public key to its PKCS#1 numbers, each
+/// label's way, and hands them to `f`.
+fn with_public_numbers<T>(
+    text: &str,
+    field: &'static str,
+    f: impl Fn(RsaPublicKeyRef<'_>) -> Result<T>,
+) -> Result<T> {
     let pem = pem::decode(text, field)?;
     match pem.label.as_deref() {
-        Some("PUBLIC KEY") => public_from_spki(&pem.der, field),
-        Some("RSA PUBLIC KEY") => public_from_pkcs1(&pem.der, field),
+        Some("PUBLIC KEY") => f(public_of_spki(&pem.der, field)?),
+        Some("RSA PUBLIC KEY") => f(public_of_pkcs1(&pem.der, field)?),
         Some(label) if label.find("PRIVATE KEY").is_some() => Err(Error::KeyCorrupt(format!(
             "{field} holds a private key where a public key belongs"
         ))),
         Some(_) => Err(Error::KeyCorrupt(format!(
             "{field} is not a public key: its PEM label is not PUBLIC KEY or RSA PUBLIC KEY"
         ))),
-        None => public_from_spki(&pem.der, field).or_else(|_| public_from_pkcs1(&pem.der, field)),
+        None => public_of_spki(&pem.der, field)
+            .and_then(&f)
+            .or_else(|_| f(public_of_pkcs1(&pem.der, field)?)),
     }
 }
 
@@ -97,26 +164,31 @@ pub fn modulus_bits(key: &PublicKey) -> u32 {
 }
 
 /// Decodes an RSA private key from DER, PKCS#8 or PKCS#1, as
-/// [`private_key_from_pem`] does after the armour: rsa builds the key and
-/// checks it. `field` names the field in error messages.
+/// [`private_key_from_pem`] does after the armour: the key is checked, then
+/// rsa builds it and checks it. `field` names the field in error messages.
 ///
 /// # Errors
 /// As [`private_key_from_pem`].
 pub fn private_key_from_der(der: &[u8], field: &'static str) -> Result<PrivateKey> {
-    from_bare_der(der, field)
+    CheckedDer::check(pkcs1_of_bare_der(der, field)?, field)?.build(field)
 }
 
-fn from_bare_der(der: &[u8], field: &'static str) -> Result<PrivateKey> {
+/// The PKCS#1 `RSAPrivateKey` in DER that is PKCS#8 or PKCS#1.
+fn pkcs1_of_bare_der<'a>(der: &'a [u8], field: &'static str) -> Result<&'a [u8]> {
     if looks_encrypted_pkcs8(der) {
         return Err(Error::KeyEncrypted);
     }
     match pkcs8::PrivateKeyInfoRef::try_from(der) {
-        Ok(_) => from_pkcs8(der, field),
-        Err(_) => from_pkcs1(der, field),
+        Ok(_) => pkcs1_of_pkcs8(der, field),
+        Err(_) => Ok(der),
     }
 }
 
-fn from_pkcs8(der: &[u8], field: &'static str) -> Result<PrivateKey> {
+/// The PKCS#1 `RSAPrivateKey` inside a PKCS#8 `PrivateKeyInfo` of an RSA key.
+///
+/// # Errors
+/// [`Error::KeyEncrypted`], [`Error::KeyNotRsa`] or [`Error::KeyCorrupt`].
+pub fn pkcs1_of_pkcs8<'a>(der: &'a [u8], field: &'static str) -> Result<&'a [u8]> {
     let info = pkcs8::PrivateKeyInfoRef::try_from(der).map_err(|_| {
         if looks_encrypted_pkcs8(der) {
             Error::KeyEncrypted
@@ -134,44 +206,257 @@ fn from_pkcs8(der: &[u8], field: &'static str) -> Result<PrivateKey> {
         "1.2.840.10040.4.1" => return Err(Error::KeyNotRsa("a DSA key")),
         _ => return Err(Error::KeyNotRsa("of an unknown algorithm")),
     }
-    from_pkcs1(info.private_key.as_bytes(), field)
+    Ok(info.private_key.as_bytes())
 }
 
-fn from_pkcs1(der: &[u8], field: &'static str) -> Result<PrivateKey> {
-    let parts = RsaPrivateKeyRef::try_from(der).map_err(|_| corrupt_der(field, "PKCS#1"))?;
-    if parts.version() != rsa::pkcs1::Version::TwoPrime {
-        return Err(Error::KeyUnsupported(format!(
-            "{field} is a multi-prime RSA key; only two-prime keys are supported"
-        )));
-    }
-    let bits = uint_bits(parts.modulus.as_bytes());
-    check_bits(bits)?;
-    // Each number at n's precision, as rsa decodes them (`d` and the primes
-    // must fit it); rsa's key then sets its own widths.
-    let precision = u32::try_from(parts.modulus.as_bytes().len())
-        .unwrap_or(u32::MAX)
-        .saturating_mul(8);
-    let uint = |bytes: &[u8]| BoxedUint::from_be_slice(bytes, precision).ok();
-    let key = match (
-        uint(parts.modulus.as_bytes()),
-        uint(parts.public_exponent.as_bytes()),
-        uint(parts.private_exponent.as_bytes()),
-        uint(parts.prime1.as_bytes()),
-        uint(parts.prime2.as_bytes()),
-    ) {
-        (Some(n), Some(e), Some(d), Some(p), Some(q)) => {
-            PrivateKey::from_components(n, e, d, vec![p, q]).ok()
+/// A two-prime RSA private key in PKCS#1 DER whose numbers passed the
+/// checks rsa makes when it builds a key (see the module's text). It holds
+/// the DER (wiped on drop) and the public numbers; rsa's key is built from
+/// it only on demand ([`CheckedDer::build`]).
+pub struct CheckedDer {
+    pkcs1: Zeroizing<Vec<u8>>,
+    n: Vec<u8>,
+    e: Vec<u8>,
+    bits: u32,
+    own_crt: bool,
+}
+
+impl CheckedDer {
+    /// Decodes PKCS#1 `RSAPrivateKey` DER and checks its numbers.
+    ///
+    /// # Errors
+    /// [`Error::KeyCorrupt`] for bytes that are not PKCS#1 or numbers that
+    /// do not form an RSA key; [`Error::KeyUnsupported`] for a multi-prime
+    /// key or one of more than [`MAX_BITS`]; [`Error::KeyTooSmall`].
+    pub fn check(pkcs1: &[u8], field: &'static str) -> Result<Self> {
+        let parts = RsaPrivateKeyRef::try_from(pkcs1).map_err(|_| corrupt_der(field, "PKCS#1"))?;
+        if parts.version() != rsa::pkcs1::Version::TwoPrime {
+            return Err(Error::KeyUnsupported(format!(
+                "{field} is a multi-prime RSA key; only two-prime keys are supported"
+            )));
         }
-        _ => None,
-    };
-    key.ok_or_else(|| {
-        Error::KeyCorrupt(format!(
-            "{field} is damaged: its numbers do not form a valid RSA key"
-        ))
-    })
+        let bits = uint_bits(parts.modulus.as_bytes());
+        check_bits(bits)?;
+        // Each number at a width set by n's public size: n and d at n's, e
+        // at 64 bits (rsa takes e < 2^33), the primes and the CRT values at
+        // half of n's bits (rsa's own width for them), rounded up to bytes.
+        let full = precision_of(&parts);
+        let half = bits.div_ceil(2).div_ceil(8) * 8;
+        let at =
+            |precision: u32| move |bytes: &[u8]| BoxedUint::from_be_slice(bytes, precision).ok();
+        let (Some(n), Some(e), Some(d), Some(p), Some(q)) = (
+            at(full)(parts.modulus.as_bytes()),
+            at(64)(parts.public_exponent.as_bytes()),
+            at(full)(parts.private_exponent.as_bytes()),
+            at(half)(parts.prime1.as_bytes()),
+            at(half)(parts.prime2.as_bytes()),
+        ) else {
+            return Err(numbers_invalid(field));
+        };
+        let crt = match (
+            at(half)(parts.exponent1.as_bytes()),
+            at(half)(parts.exponent2.as_bytes()),
+            at(half)(parts.coefficient.as_bytes()),
+        ) {
+            (Some(dp), Some(dq), Some(qinv)) => Some([dp, dq, qinv]),
+            _ => None,
+        };
+        let Numbers { valid, own_crt } = check_numbers(&n, &e, &d, [&p, &q], crt.as_ref(), bits);
+        // One verdict, made public once: which check failed is not told.
+        if !valid.to_bool() {
+            return Err(numbers_invalid(field));
+        }
+        // The CRT values are the file's own: rsa computes its own, so a file
+        // with others is still a valid key, but a platform is not handed them.
+        let own_crt = own_crt.to_bool();
+        Ok(CheckedDer {
+            n: significant(parts.modulus.as_bytes()).to_vec(),
+            e: significant(parts.public_exponent.as_bytes()).to_vec(),
+            pkcs1: Zeroizing::new(pkcs1.to_vec()),
+            bits,
+            own_crt,
+        })
+    }
+
+    /// rsa's key, built from the checked numbers ([`PrivateKey::from_components`],
+    /// which checks them again and computes the CRT values).
+    ///
+    /// # Errors
+    /// [`Error::KeyCorrupt`] when rsa refuses the numbers: that happens only
+    /// for a key whose `q` has no inverse modulo `p`, which the check
+    /// leaves to rsa (such a key's file cannot have CRT values of its own).
+    pub fn build(&self, field: &'static str) -> Result<PrivateKey> {
+        let parts = RsaPrivateKeyRef::try_from(&self.pkcs1[..])
+            .map_err(|_| corrupt_der(field, "PKCS#1"))?;
+        // Each number at n's precision, as rsa decodes them (`d` and the primes
+        // must fit it); rsa's key then sets its own widths.
+        let precision = precision_of(&parts);
+        let uint = |bytes: &[u8]| BoxedUint::from_be_slice(bytes, precision).ok();
+        let key = match (
+            uint(parts.modulus.as_bytes()),
+            uint(parts.public_exponent.as_bytes()),
+            uint(parts.private_exponent.as_bytes()),
+            uint(parts.prime1.as_bytes()),
+            uint(parts.prime2.as_bytes()),
+        ) {
+            (Some(n), Some(e), Some(d), Some(p), Some(q)) => {
+                PrivateKey::from_components(n, e, d, vec![p, q]).ok()
+            }
+            _ => None,
+        };
+        key.ok_or_else(|| numbers_invalid(field))
+    }
+
+    /// The key as PKCS#1 DER for a platform signer to import (node:crypto
+    /// imports PKCS#1 in a third of PKCS#8's time): the file's own when its
+    /// CRT values are its own, else `None` (then rsa's key, which computes
+    /// its own, is the one to sign with: [`CheckedDer::build`]). Wiped on
+    /// drop.
+    #[must_use]
+    pub fn platform_pkcs1(&self) -> Option<Zeroizing<Vec<u8>>> {
+        self.own_der().map(|der| Zeroizing::new(der.to_vec()))
+    }
+
+    /// The key as PKCS#8 DER for a platform signer to import (WebCrypto
+    /// takes only PKCS#8): the file's own PKCS#1 wrapped as `rsaEncryption`
+    /// when its CRT values are its own, else `None`, as
+    /// [`CheckedDer::platform_pkcs1`].
+    #[must_use]
+    pub fn platform_pkcs8(&self) -> Option<Zeroizing<Vec<u8>>> {
+        let private_key = OctetStringRef::new(self.own_der()?).ok()?;
+        let document: SecretDocument =
+            pkcs8::PrivateKeyInfoRef::new(rsa::pkcs1::ALGORITHM_ID, private_key)
+                .try_into()
+                .ok()?;
+        Some(Zeroizing::new(document.as_bytes().to_vec()))
+    }
+
+    /// The file's own DER, when its CRT values are its own. The one place
+    /// that verdict is read (not inlined, so that the constant-time gate
+    /// names it: ct/suppressions.mjs).
+    #[inline(never)]
+    fn own_der(&self) -> Option<&[u8]> {
+        if self.own_crt {
+            Some(&self.pkcs1)
+        } else {
+            None
+        }
+    }
+
+    /// The modulus, big-endian, without leading zeros.
+    #[must_use]
+    pub fn modulus(&self) -> &[u8] {
+        &self.n
+    }
+
+    /// The public exponent, big-endian, without leading zeros.
+    #[must_use]
+    pub fn public_exponent(&self) -> &[u8] {
+        &self.e
+    }
+
+    /// The modulus size in bits.
+    #[must_use]
+    pub fn modulus_bits(&self) -> u32 {
+        self.bits
+    }
+
+    /// rsa's public key for these numbers.
+    ///
+    /// # Errors
+    /// [`Error::KeyCorrupt`], which checked numbers do not give.
+    pub fn public_key(&self) -> Result<PublicKey> {
+        let precision = u32::try_from(self.n.len())
+            .unwrap_or(u32::MAX)
+            .saturating_mul(8);
+        let n =
+            BoxedUint::from_be_slice(&self.n, precision).map_err(|_| Error::Internal("modulus"))?;
+        let e = BoxedUint::from_be_slice(&self.e, precision)
+            .map_err(|_| Error::Internal("exponent"))?;
+        PublicKey::new(n, e).map_err(|_| Error::Internal("public key"))
+    }
 }
 
-fn public_from_spki(der: &[u8], field: &'static str) -> Result<PublicKey> {
+/// n's size in bytes, as bits: the precision every number is read at.
+fn precision_of(parts: &RsaPrivateKeyRef<'_>) -> u32 {
+    u32::try_from(parts.modulus.as_bytes().len())
+        .unwrap_or(u32::MAX)
+        .saturating_mul(8)
+}
+
+fn numbers_invalid(field: &'static str) -> Error {
+    Error::KeyCorrupt(format!(
+        "{field} is damaged: its numbers do not form a valid RSA key"
+    ))
+}
+
+/// The verdicts of [`check_numbers`], secret until made public.
+struct Numbers {
+    valid: Choice,
+    own_crt: Choice,
+}
+
+/// rsa 0.10's checks of a two-prime key (`from_components_inner`,
+/// `validate`, `check_public`, and `precompute`'s inverse of `q` modulo
+/// `p`), in constant time, and whether the file's CRT values (`dP`, `dQ`,
+/// `qInv`) are `d mod (p−1)`, `d mod (q−1)` and `q⁻¹ mod p`. `bits` is
+/// `n`'s width. Whether `q` has an inverse modulo `p` is proven only by a
+/// `qInv` that is one: without it, `own_crt` is false, the platform is not
+/// handed the file's DER, and rsa decides when it builds the key.
+fn check_numbers(
+    n: &BoxedUint,
+    e: &BoxedUint,
+    d: &BoxedUint,
+    [p, q]: [&BoxedUint; 2],
+    crt: Option<&[BoxedUint; 3]>,
+    bits: u32,
+) -> Numbers {
+    let small = |v: u64| BoxedUint::from(v);
+    // Public: n and e.
+    let public =
+        n.is_odd() & e.is_odd() & !e.ct_lt(&small(2)) & e.ct_lt(&small(1 << 33)) & e.ct_lt(n);
+    // Each prime odd, at least 2, and of at most half of n's bits (rounded
+    // up); p·q = n.
+    let half_bits = bits.div_ceil(2);
+    let narrow = |x: &BoxedUint| {
+        if half_bits >= x.bits_precision() {
+            Choice::TRUE
+        } else {
+            x.ct_lt(&BoxedUint::one_with_precision(x.bits_precision()).shl(half_bits))
+        }
+    };
+    let prime = |x: &BoxedUint| x.is_odd() & !x.ct_lt(&small(2)) & narrow(x);
+    let primes = prime(p) & prime(q) & !p.ct_eq(q) & p.concatenating_mul(q).ct_eq(n);
+    // d < n, and d·e ≡ 1 modulo p−1 and q−1, as (d mod (x−1))·e; each
+    // d mod (x−1) is also the CRT exponent the file should hold.
+    let one = BoxedUint::one();
+    let reduced = |x: &BoxedUint| {
+        let modulus = NonZero::new(x.wrapping_sub(&one));
+        let exponent = d.rem(modulus.as_inner_unchecked());
+        let congruent = exponent
+            .concatenating_mul(e)
+            .rem(modulus.as_inner_unchecked())
+            .is_one();
+        (modulus.is_some() & congruent, exponent)
+    };
+    let ((p_ok, dp), (q_ok, dq)) = (reduced(p), reduced(q));
+    let valid = public & primes & d.ct_lt(n) & p_ok & q_ok;
+    let own_crt = crt.map_or(Choice::FALSE, |[file_dp, file_dq, qinv]| {
+        let p_nz = NonZero::new(p.clone());
+        let inverse = qinv.ct_lt(p)
+            & qinv
+                .concatenating_mul(q)
+                .rem(p_nz.as_inner_unchecked())
+                .is_one();
+        dp.ct_eq(file_dp) & dq.ct_eq(file_dq) & p_nz.is_some() & inverse
+    });
+    Numbers {
+        valid,
+        own_crt: valid & own_crt,
+    }
+}
+
+fn public_of_spki<'a>(der: &'a [u8], field: &'static str) -> Result<RsaPublicKeyRef<'a>> {
     let spki = pkcs8::SubjectPublicKeyInfoRef::try_from(der)
         .map_err(|_| corrupt_der(field, "SubjectPublicKeyInfo"))?;
     let oid_text = format!("{}", spki.algorithm.oid);
@@ -182,15 +467,19 @@ fn public_from_spki(der: &[u8], field: &'static str) -> Result<PublicKey> {
         .subject_public_key
         .as_bytes()
         .ok_or_else(|| corrupt_der(field, "SubjectPublicKeyInfo"))?;
-    public_from_pkcs1(bytes, field)
+    public_of_pkcs1(bytes, field)
 }
 
-fn public_from_pkcs1(der: &[u8], field: &'static str) -> Result<PublicKey> {
+fn public_of_pkcs1<'a>(der: &'a [u8], field: &'static str) -> Result<RsaPublicKeyRef<'a>> {
     let parts = RsaPublicKeyRef::try_from(der).map_err(|_| corrupt_der(field, "PKCS#1"))?;
     let bits = uint_bits(parts.modulus.as_bytes());
     if bits > MAX_BITS {
         return Err(too_large(bits));
     }
+    Ok(parts)
+}
+
+fn public_from_parts(parts: RsaPublicKeyRef<'_>, field: &'static str) -> Result<PublicKey> {
     PublicKey::try_from(parts).map_err(|_| {
         Error::KeyCorrupt(format!(
             "{field} is damaged: its modulus or exponent is not a valid RSA public key"

@@ -47,9 +47,10 @@ pub struct Pem {
 /// not base64; [`Error::KeyUnsupported`] for OpenSSH keys.
 pub fn decode(text: &str, field: &'static str) -> Result<Pem> {
     // Literal "\n" / "\r" text (a JSON string escaped twice) becomes real line ends.
-    let text = normalize_line_ends(text);
+    let normalized = normalize_line_ends(text);
+    let text = normalized.as_deref().map_or(text, String::as_str);
     let Some((preamble, after_begin)) = text.split_once("-----BEGIN ") else {
-        return decode_bare(&text, field);
+        return decode_bare(text, field);
     };
     let preamble_id = preamble_id(preamble);
     let Some((label, body_and_rest)) = after_begin.split_once("-----") else {
@@ -70,7 +71,7 @@ pub fn decode(text: &str, field: &'static str) -> Result<Pem> {
         });
     };
     let mut encrypted_headers = false;
-    let mut body = Zeroizing::new(String::with_capacity(armoured.len()));
+    let mut body = Zeroizing::new(Vec::with_capacity(armoured.len()));
     for line in armoured.lines() {
         let line = line.trim();
         if let Some((name, _)) = line.split_once(':') {
@@ -80,7 +81,7 @@ pub fn decode(text: &str, field: &'static str) -> Result<Pem> {
             }
             continue;
         }
-        body.extend(line.chars().filter(|c| !c.is_whitespace()));
+        push_without_whitespace(&mut body, line);
     }
     let der = decode_body(&body).ok_or_else(|| {
         corrupt(
@@ -100,38 +101,54 @@ pub fn decode(text: &str, field: &'static str) -> Result<Pem> {
 }
 
 /// Turns CRLF, CR and the literal texts `\n`, `\r` into `\n`, in one copy
-/// that is wiped on drop.
-fn normalize_line_ends(text: &str) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(text.len()));
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if matches!(chars.peek(), Some('n' | 'r')) => {
-                let was_r = chars.next() == Some('r');
-                // "\r\n" as text is one line end.
-                let mut ahead = chars.clone();
-                if was_r && ahead.next() == Some('\\') && ahead.next() == Some('n') {
-                    chars.next();
-                    chars.next();
-                }
-                out.push('\n');
+/// that is wiped on drop; `None` when the text has none of them (a key as
+/// Yandex Cloud writes it), and needs no copy. It works on bytes: each
+/// sequence it replaces is ASCII, which no byte of a longer UTF-8
+/// character equals.
+fn normalize_line_ends(text: &str) -> Option<Zeroizing<String>> {
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(|&b| b == b'\\' || b == b'\r') {
+        return None;
+    }
+    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len()));
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let skip = match rest {
+            // "\r\n" as text is one line end.
+            [b'\\', b'r', b'\\', b'n', ..] => 4,
+            [b'\\', b'n' | b'r', ..] | [b'\r', b'\n', ..] => 2,
+            [b'\r', ..] => 1,
+            _ => {
+                out.push(b);
+                at += 1;
+                continue;
             }
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push('\n');
-            }
-            _ => out.push(c),
+        };
+        out.push(b'\n');
+        at += skip;
+    }
+    let text = core::str::from_utf8(&out).ok()?;
+    Some(Zeroizing::new(text.to_string()))
+}
+
+/// Appends `line` to `body` without its whitespace (as `char::is_whitespace`
+/// has it), byte by byte where the line is ASCII.
+fn push_without_whitespace(body: &mut Vec<u8>, line: &str) {
+    if line.is_ascii() {
+        body.extend(line.bytes().filter(|&b| !char::from(b).is_whitespace()));
+    } else {
+        let mut buf = [0u8; 4];
+        for c in line.chars().filter(|c| !c.is_whitespace()) {
+            body.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
         }
     }
-    out
 }
 
 /// Bare base64 DER without BEGIN/END lines.
 fn decode_bare(text: &str, field: &'static str) -> Result<Pem> {
-    let body: Zeroizing<String> =
-        Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+    let mut body = Zeroizing::new(Vec::with_capacity(text.len()));
+    push_without_whitespace(&mut body, text);
     if body.is_empty() {
         return Err(corrupt(field, "it is empty"));
     }
@@ -156,8 +173,8 @@ fn decode_bare(text: &str, field: &'static str) -> Result<Pem> {
 /// The padding is part of the text's structure and is stripped first
 /// ([`strip_padding`]); the characters before it are the secret, and go to
 /// [`decode_base64`].
-fn decode_body(body: &str) -> Option<Zeroizing<Vec<u8>>> {
-    decode_base64(strip_padding(body))
+fn decode_body(body: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    decode_base64(strip_padding(core::str::from_utf8(body).ok()?))
 }
 
 /// `body` without the one or two `=` it may end with.

@@ -6,7 +6,7 @@ use alloc::string::String;
 use rsa::pss;
 use sha2::Sha256;
 
-use super::authorized::AuthorizedKey;
+use super::authorized::{AuthorizedKey, CheckedKey};
 use super::der;
 use super::file::KeyFile;
 use crate::error::Result;
@@ -71,6 +71,18 @@ impl VerifyingKey {
     #[must_use]
     pub fn verifier(&self) -> &pss::VerifyingKey<Sha256> {
         &self.verifier
+    }
+}
+
+impl TryFrom<&CheckedKey> for VerifyingKey {
+    type Error = crate::Error;
+
+    fn try_from(key: &CheckedKey) -> Result<Self> {
+        Ok(VerifyingKey {
+            id: Some(key.id().into()),
+            service_account_id: Some(key.service_account_id().into()),
+            verifier: key.verifier()?,
+        })
     }
 }
 

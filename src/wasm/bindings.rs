@@ -17,6 +17,7 @@ use super::convert::{seconds, to_js, JsResult};
 use super::hygiene::StackScrub;
 use crate::check::{self, Verdict};
 use crate::jwt::{self, SignOptions, VerifyOptions, MAX_SAFE_SECONDS};
+use crate::key::{CheckedKey, DerFormat};
 use crate::token::{retry, Flow, FlowSpec, HttpRequest, Token};
 use crate::{AuthorizedKey, Error, VerifyingKey, ERROR_CODES};
 
@@ -168,11 +169,15 @@ fn verify_options(js: JsValue) -> crate::Result<VerifyOptions> {
 
 // ---- Keys and JWTs ----
 
-/// A parsed authorized key held in wasm memory. Freeing it (or letting the
-/// JS wrapper be collected) drops it, which wipes its private parts.
+/// A parsed authorized key held in wasm memory: checked at once, and built
+/// into rsa's key only when the wasm engine first signs with it (a platform
+/// signer imports the checked DER, and never needs rsa's key). Freeing it
+/// (or letting the JS wrapper be collected) drops it, which wipes its
+/// private parts.
 #[wasm_bindgen]
 pub struct KeyHandle {
-    key: AuthorizedKey,
+    key: CheckedKey,
+    built: core::cell::OnceCell<AuthorizedKey>,
 }
 
 /// A key's public facts.
@@ -186,16 +191,28 @@ struct KeyInfo<'a> {
     modulus_bits: u32,
 }
 
+impl KeyHandle {
+    /// rsa's key, built on first use.
+    fn built(&self) -> crate::Result<&AuthorizedKey> {
+        if let Some(key) = self.built.get() {
+            return Ok(key);
+        }
+        let key = self.key.build()?;
+        Ok(self.built.get_or_init(|| key))
+    }
+}
+
 #[wasm_bindgen]
 impl KeyHandle {
-    /// Parses an authorized key file. The text is taken by value so that
-    /// its copy in wasm memory is wiped after parsing.
+    /// Parses and checks an authorized key file. The text is taken by value
+    /// so that its copy in wasm memory is wiped after parsing.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(text: String) -> JsResult<KeyHandle> {
         let _scrub = StackScrub;
         let text = Zeroizing::new(text);
         Ok(KeyHandle {
-            key: AuthorizedKey::from_json(&text)?,
+            key: CheckedKey::from_json(&text)?,
+            built: core::cell::OnceCell::new(),
         })
     }
 
@@ -211,11 +228,12 @@ impl KeyHandle {
         })
     }
 
-    /// Signs a JWT: `{now, ttl, audience, endpoint}`.
+    /// Signs a JWT with the wasm engine: `{now, ttl, audience, endpoint}`.
     #[wasm_bindgen(js_name = signJwt)]
     pub fn sign_jwt(&self, options: JsValue) -> JsResult<String> {
         let _scrub = StackScrub;
-        Ok(self.key.sign_jwt(&sign_options(options)?)?)
+        let options = sign_options(options)?;
+        Ok(self.built()?.sign_jwt(&options)?)
     }
 
     /// The JWT's signing input, for a platform signer (see `finishJwt`).
@@ -224,14 +242,38 @@ impl KeyHandle {
         Ok(jwt::signing_input(&self.key, &sign_options(options)?)?)
     }
 
-    /// The private key as PKCS#8 DER, for the native engine to import once
-    /// (node:crypto). The caller wipes the bytes after importing them.
-    #[wasm_bindgen(js_name = exportPkcs8ForNativeEngine)]
-    pub fn export_pkcs8_for_native_engine(&self) -> JsResult<js_sys::Uint8Array> {
+    /// The private key's DER for a platform signer to import once, in the
+    /// `format` it takes (`'pkcs1'`: node:crypto; `'pkcs8'`: WebCrypto): the
+    /// file's own key, when its CRT values are its own. `undefined` when they
+    /// are not: then the wasm engine signs with rsa's key, which computes its
+    /// own. The caller wipes the bytes after importing them.
+    #[wasm_bindgen(js_name = exportKeyForPlatform)]
+    pub fn export_key_for_platform(&self, format: &str) -> JsResult<Option<js_sys::Uint8Array>> {
         let _scrub = StackScrub;
+        let format = match format {
+            "pkcs1" => DerFormat::Pkcs1,
+            "pkcs8" => DerFormat::Pkcs8,
+            _ => {
+                return Err(
+                    Error::Internal("a platform signer's key format is pkcs1 or pkcs8").into(),
+                )
+            }
+        };
         // Copied straight into a JS array; the wasm-side buffer wipes itself.
-        let der = self.key.to_pkcs8_der()?;
-        Ok(js_sys::Uint8Array::from(der.as_slice()))
+        Ok(self
+            .key
+            .platform_der(format)
+            .map(|der| js_sys::Uint8Array::from(der.as_slice())))
+    }
+
+    /// Why a platform signer could not sign with this key, when the key is
+    /// the reason: rsa builds it, and its error is thrown. Returns when rsa
+    /// takes the key (then the platform is at fault).
+    #[wasm_bindgen(js_name = explainPlatformFailure)]
+    pub fn explain_platform_failure(&self) -> JsResult<()> {
+        let _scrub = StackScrub;
+        self.built()?;
+        Ok(())
     }
 
     /// The public key as JWK JSON text, for the platform's verifier.
@@ -244,7 +286,11 @@ impl KeyHandle {
     /// verified with this key's public half first (`jwt::finish_verified`).
     #[wasm_bindgen(js_name = finishJwt)]
     pub fn finish_jwt(&self, signing_input: String, signature: &[u8]) -> JsResult<String> {
-        Ok(jwt::finish_verified(&self.key, signing_input, signature)?)
+        Ok(jwt::finish_verified(
+            &self.key.verifier()?,
+            signing_input,
+            signature,
+        )?)
     }
 
     /// The finished JWT from a platform signer's signature that the
@@ -261,7 +307,7 @@ impl KeyHandle {
     pub fn verify_jwt(&self, token: JsValue, options: JsValue) -> JsResult<JsValue> {
         let token = jwt_arg(&token)?;
         let options = verify_options(options)?;
-        let decoded = jwt::verify(&token, &VerifyingKey::from(&self.key), &options)?;
+        let decoded = jwt::verify(&token, &VerifyingKey::try_from(&self.key)?, &options)?;
         Ok(decoded_to_js(decoded))
     }
 }

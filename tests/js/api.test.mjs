@@ -1,6 +1,7 @@
 // The npm API on the built wasm, through every Node entry. Every JWT is
 // checked by node:crypto and jose, which share no code with iamjwt.
 import assert from 'node:assert/strict';
+import { createPrivateKey } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import {
@@ -13,6 +14,34 @@ const KEYS = [
   { file: 'key-2048.json', id: 'ajetestkey2048000001', bits: 2048 },
   { file: 'key-4096.json', id: 'ajetestkey4096000001', bits: 4096 },
 ];
+/**
+ * The key file with its private key as PKCS#1 whose nine INTEGERs (version,
+ * n, e, d, p, q, dP, dQ, qInv: their contents) `edit` changes in place.
+ */
+function withPkcs1(text, edit) {
+  const json = JSON.parse(text);
+  const der = createPrivateKey(json.private_key.replace(/^PLEASE.*\n/, '')).export({ type: 'pkcs1', format: 'der' });
+  const read = (at) => {
+    const first = der[at + 1];
+    if (first < 0x80) return { start: at + 2, len: first };
+    const count = first & 0x7f;
+    return { start: at + 2 + count, len: der.subarray(at + 2, at + 2 + count).reduce((n, b) => n * 256 + b, 0) };
+  };
+  const ints = [];
+  for (let at = read(0).start; at < der.length;) {
+    const { start, len } = read(at);
+    ints.push(der.subarray(start, start + len));
+    at = start + len;
+  }
+  edit(ints);
+  const tlv = (tag, body) => {
+    const len = body.length < 0x80 ? [body.length] : body.length < 0x100 ? [0x81, body.length] : [0x82, body.length >> 8, body.length & 0xff];
+    return Buffer.concat([Buffer.from([tag, ...len]), body]);
+  };
+  const pkcs1 = tlv(0x30, Buffer.concat(ints.map((i) => tlv(0x02, i))));
+  const pem = `-----BEGIN RSA PRIVATE KEY-----\n${pkcs1.toString('base64')}\n-----END RSA PRIVATE KEY-----\n`;
+  return JSON.stringify({ ...json, private_key: pem });
+}
 const b64json = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 const publicPem = (file) => JSON.parse(fixture(file)).public_key;
 const secrets = secretRuns(fixture('keys/rsa2048.pem'));
@@ -180,6 +209,23 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
       const key = parseKey(fixture('key-2048.json'));
       assert.ok(nodeCryptoVerifies(signJwt(key, { engine: 'native' }), publicPem('key-2048.json')));
       key.free();
+    });
+
+    test('a file whose CRT values are not its own signs on every engine; damaged numbers are ERR_KEY_CORRUPT on every engine', async () => {
+      // The platform is handed the file's own DER only when its dP, dQ and
+      // qInv are those of its p, q and d; else rsa builds the key and encodes it.
+      const swapped = withPkcs1(fixture('key-2048.json'), (ints) => { [ints[4], ints[5]] = [ints[5], ints[4]]; });
+      const damaged = withPkcs1(fixture('key-2048.json'), (ints) => { ints[3] = Buffer.from(ints[3]); ints[3][40] ^= 0x10; });
+      for (const engine of ['native', 'webcrypto', 'wasm']) {
+        const jwt = await signJwtAsync(swapped, { engine, now: NOW });
+        assert.ok(nodeCryptoVerifies(jwt, publicPem('key-2048.json')), engine);
+        await assert.rejects(signJwtAsync(damaged, { engine }), (e) => e.code === 'ERR_KEY_CORRUPT', engine);
+      }
+      for (const engine of ['native', 'wasm']) {
+        assert.ok(nodeCryptoVerifies(signJwt(swapped, { engine }), publicPem('key-2048.json')), engine);
+        throwsCode(() => signJwt(damaged, { engine }), 'ERR_KEY_CORRUPT');
+      }
+      throwsCode(() => parseKey(damaged), 'ERR_KEY_CORRUPT');
     });
 
     test('options out of range are ERR_OPTION_INVALID', () => {

@@ -56,7 +56,8 @@ function platformKey(name, owner, handle) {
       key = null;
     } else {
       try {
-        key = engine.importKey(der, JSON.parse(handle.publicJwkForPlatform()));
+        // The public JWK only for an engine that asks for it (WebCrypto).
+        key = engine.importKey(der, () => JSON.parse(handle.publicJwkForPlatform()));
       } catch (error) {
         der.fill(0);
         throw signerFailed(handle, name, error);
@@ -211,13 +212,12 @@ export function parseKey(json) {
 export function signJwt(keyOrJson, options = {}) {
   ensureLoaded();
   const opts = withNow(options);
-  const key = keyOrJson instanceof AuthorizedKey ? keyOrJson : parseKey(keyOrJson);
+  const { owner, handle, once } = keyFor(keyOrJson);
   try {
-    const handle = handleOf(key);
     const use = pickEngine(opts.engine, false);
-    return use === 'native' ? signNative(key, handle, opts) : handle.signJwt(opts);
+    return use === 'native' ? signNative(owner, handle, opts) : handle.signJwt(opts);
   } finally {
-    if (key !== keyOrJson) key.free();
+    if (once) release(owner, handle);
   }
 }
 
@@ -229,15 +229,35 @@ export function signJwt(keyOrJson, options = {}) {
 export async function signJwtAsync(keyOrJson, options = {}) {
   ensureLoaded();
   const opts = withNow(options);
-  const key = keyOrJson instanceof AuthorizedKey ? keyOrJson : parseKey(keyOrJson);
+  const { owner, handle, once } = keyFor(keyOrJson);
   try {
-    const handle = handleOf(key);
     const use = pickEngine(opts.engine, true);
-    if (use === 'webcrypto') return await signWebCrypto(key, handle, opts);
-    return use === 'native' ? signNative(key, handle, opts) : handle.signJwt(opts);
+    if (use === 'webcrypto') return await signWebCrypto(owner, handle, opts);
+    return use === 'native' ? signNative(owner, handle, opts) : handle.signJwt(opts);
   } finally {
-    if (key !== keyOrJson) key.free();
+    if (once) release(owner, handle);
   }
+}
+
+/**
+ * The key to sign with: a parsed key's handle, or, for key text, a handle
+ * for this one JWT, owned by a bare object (no AuthorizedKey and its public
+ * facts are made for a key that is freed at once).
+ */
+function keyFor(keyOrJson) {
+  if (keyOrJson instanceof AuthorizedKey) return { owner: keyOrJson, handle: handleOf(keyOrJson), once: false };
+  const handle = core.KeyHandle.fromJson(keyText(keyOrJson));
+  const owner = {};
+  handles.set(owner, handle);
+  return { owner, handle, once: true };
+}
+
+/** Frees a one-JWT handle, as `AuthorizedKey.free()` does. */
+function release(owner, handle) {
+  handles.delete(owner);
+  platformKeys.native.delete(owner);
+  platformKeys.webcrypto.delete(owner);
+  handle.free();
 }
 
 /** Decodes a JWT without checking it: `{ header, payload }`, in the JWT's own member order. */

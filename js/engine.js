@@ -1,13 +1,14 @@
 // The slots for platform signers (internal: entries fill them, the API uses
 // them; they are not exported from the package). A signer only imports the
 // private key's DER (in its `format`, 'pkcs1' or 'pkcs8': the key the core
-// checked) and the public JWK the core gave, and signs the input the core
-// built, RSA-PSS SHA-256 with a 32-byte salt. What it returns is verified
-// before the JWT is finished: by its own `verify` (the platform's public
-// operation), or, for a signer without one, by the core.
-//   native:    { name, format, importKey(der, jwk) → key, sign(key, bytes) → bytes,
+// checked) and, if it needs it, the public JWK the core gives (`publicJwk()`),
+// and signs the input the core built, RSA-PSS SHA-256 with a 32-byte salt.
+// What it returns is verified before the JWT is finished: by its own
+// `verify` (the platform's public operation), or, for a signer without
+// one, by the core.
+//   native:    { name, format, importKey(der, publicJwk) → key, sign(key, bytes) → bytes,
 //                verify(key, bytes, signature) → boolean }  (sync: node:crypto)
-//   webcrypto: { name, format, importKey(der, jwk) → Promise<key>, sign(key, bytes) → Promise<bytes>,
+//   webcrypto: { name, format, importKey(der, publicJwk) → Promise<key>, sign(key, bytes) → Promise<bytes>,
 //                verify(key, bytes, signature) → Promise<boolean> }
 let native = null;
 let webcrypto = null;

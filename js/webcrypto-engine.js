@@ -12,10 +12,10 @@ if (subtle && typeof subtle.importKey === 'function' && typeof subtle.sign === '
   registerWebCryptoEngine({
     name: 'webcrypto',
     format: 'pkcs8',
-    importKey: async (pkcs8, jwk) => {
+    importKey: async (pkcs8, publicJwk) => {
       const [privateKey, publicKey] = await Promise.all([
         subtle.importKey('pkcs8', pkcs8, RSA_PSS, false, ['sign']),
-        subtle.importKey('jwk', jwk, RSA_PSS, false, ['verify']),
+        subtle.importKey('jwk', publicJwk(), RSA_PSS, false, ['verify']),
       ]);
       return { private: privateKey, public: publicKey };
     },

@@ -19,11 +19,28 @@ unsafe impl core::alloc::GlobalAlloc for WipingAllocator {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: core::alloc::Layout) {
         // SAFETY: `ptr` is a live block of `layout.size()` bytes owned by the caller.
-        let block = unsafe { core::slice::from_raw_parts_mut(ptr, layout.size()) };
-        zeroize::Zeroize::zeroize(block);
+        unsafe { wipe(ptr, layout.size()) };
         // SAFETY: same contract as the caller's.
         unsafe { dlmalloc::GlobalDlmalloc.dealloc(ptr, layout) }
     }
+}
+
+/// Zeroes `len` bytes at `ptr` in one `memory.fill` (bulk memory), then
+/// hands the pointer to `black_box`, which the compiler must assume reads
+/// them, so the zeroes are not dropped as dead stores. zeroize's
+/// per-byte volatile stores did the same one byte at a time: for the 64 KiB
+/// stack scrub, most of the time a key took to parse (bench/levers.md).
+/// tests/js/secrets.test.mjs scans the whole wasm memory for key material
+/// after keys are freed, which is what this must achieve.
+///
+/// # Safety
+/// `ptr` must be valid for writes of `len` bytes.
+#[inline(never)]
+unsafe fn wipe(ptr: *mut u8, len: usize) {
+    // SAFETY: the caller's contract.
+    unsafe { core::ptr::write_bytes(ptr, 0, len) };
+    core::hint::black_box(ptr);
+    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
 }
 
 #[global_allocator]
@@ -42,8 +59,9 @@ const SCRUB_BYTES: usize = 64 * 1024;
 impl Drop for StackScrub {
     #[inline(never)]
     fn drop(&mut self) {
-        let mut frame = [0u8; SCRUB_BYTES];
-        zeroize::Zeroize::zeroize(&mut frame[..]);
+        let mut frame = core::mem::MaybeUninit::<[u8; SCRUB_BYTES]>::uninit();
+        // SAFETY: the frame is SCRUB_BYTES bytes of this function's own stack.
+        unsafe { wipe(frame.as_mut_ptr().cast::<u8>(), SCRUB_BYTES) };
         core::hint::black_box(&frame);
     }
 }

@@ -6,17 +6,38 @@
 // signers have rounds of their own. The medians are returned, in
 // milliseconds.
 //
+// The "first JWT: …" signers start from the key text every time (parse or
+// import, then sign): what a CLI run, a serverless function or a token
+// source's first call pays, beside jose and the platform's own (node:crypto
+// where the runner gives it, else WebCrypto) doing the same.
+//
 //   bench(lib, peers, env) → { rows: [{ bits, signer, ms }] }
 //
-// peers: { jose, jsrsasign } (jsrsasign's { KEYUTIL, KJUR }).
+// peers: { jose, jsrsasign, platform? } (jsrsasign's { KEYUTIL, KJUR };
+// platform: { name, jwt(pem, header, claims) → JWT }).
 //
 // Where the clock does not move during a request (workerd), the runner
 // times `signMany` from outside instead.
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
 
+const b64url = (binary) => btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const signingInput = (header, claims) => `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+
+/** The platform's first JWT where there is no node:crypto: WebCrypto imports the PKCS#8 and signs. */
+const webCrypto = {
+  name: 'WebCrypto',
+  async jwt(pem, header, claims) {
+    const der = Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
+    const key = await crypto.subtle.importKey('pkcs8', der, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']);
+    const input = signingInput(header, claims);
+    const signature = new Uint8Array(await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, key, new TextEncoder().encode(input)));
+    return `${input}.${b64url(String.fromCharCode(...signature))}`;
+  },
+};
+
 /** Every signer there is for one key: the engines, the default async path, jose and jsrsasign. */
-export async function signers(lib, { jose, jsrsasign }, json) {
+export async function signers(lib, { jose, jsrsasign, platform = webCrypto }, json) {
   const key = lib.parseKey(json);
   const file = JSON.parse(json);
   const now = Math.floor(Date.now() / 1000);
@@ -41,6 +62,15 @@ export async function signers(lib, { jose, jsrsasign }, json) {
   const header = { typ: 'JWT', alg: 'PS256', kid: file.id };
   const rsKey = jsrsasign.KEYUTIL.getKey(file.private_key.replace(/^PLEASE.*\n/, ''));
   out.jsrsasign = () => jsrsasign.KJUR.jws.JWS.sign('PS256', header, claims, rsKey);
+  // From the key text, every time.
+  const pem = file.private_key.replace(/^PLEASE.*\n/, '');
+  out['first JWT: iamjwt signJwtAsync(text)'] = () => lib.signJwtAsync(json);
+  out[`first JWT: iamjwt parseKey + signJwt (${lib.defaultEngine()})`] = () => {
+    const parsed = lib.parseKey(json);
+    try { return lib.signJwt(parsed); } finally { parsed.free(); }
+  };
+  out['first JWT: jose'] = async () => new jose.SignJWT(claims).setProtectedHeader(header).sign(await jose.importPKCS8(pem, 'PS256'));
+  out[`first JWT: ${platform.name}`] = () => platform.jwt(pem, header, claims);
   return out;
 }
 

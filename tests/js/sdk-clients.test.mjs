@@ -1,13 +1,17 @@
 // Official clients from npm against the emulator, unmodified, with only
 // their documented URL options pointed at it: IBM's VpcInstanceAuthenticator
-// (ibm-cloud-sdk-core 5.9) at both of its service versions, and
-// @ydbjs/auth's MetadataCredentialsProvider.
+// (ibm-cloud-sdk-core 5.9) at both of its service versions, @ydbjs/auth's
+// MetadataCredentialsProvider, and @yandex-cloud/nodejs-sdk 3's
+// MetadataTokenService (on Node 22, from tests/runtimes).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { MetadataCredentialsProvider } from '@ydbjs/auth/metadata';
 import { VpcInstanceAuthenticator } from 'ibm-cloud-sdk-core';
 import { startEmulator } from '../../js/emulator.mjs';
 import { fixture } from './helpers.mjs';
+import { tool, TOOLS } from '../runtimes/scratch.mjs';
 
 let emulator;
 before(async () => { emulator = await startEmulator({ keys: [fixture('key-2048.json')] }); });
@@ -36,5 +40,13 @@ describe('@ydbjs/auth/metadata', () => {
   test('MetadataCredentialsProvider gets a token from the emulator\'s GCE path', async () => {
     const provider = new MetadataCredentialsProvider({ endpoint: `${emulator.metadataUrl}/computeMetadata/v1/instance/service-accounts/default/token` });
     assert.match(await provider.getToken(), /^t1\.emulated\./);
+  });
+});
+
+describe('@yandex-cloud/nodejs-sdk', () => {
+  test('MetadataTokenService (3.2, on Node 22) gets a token from the emulator\'s GCE path', async () => {
+    const url = `${emulator.metadataUrl}/computeMetadata/v1/instance/service-accounts/default/token`;
+    const { stdout } = await promisify(execFile)(tool('node22/bin/node'), ['yc-metadata.mjs', url], { cwd: TOOLS, timeout: 20_000 });
+    assert.match(stdout, /^t1\.emulated\./);
   });
 });

@@ -1,6 +1,6 @@
 // The WebCrypto engine, where the platform has crypto.subtle (browsers,
 // workerd, Deno, Bun, Node 19+): RSA-PSS, SHA-256, salt 32. The key is
-// imported non-extractable from the PKCS#8 the core gave, once per parsed
+// imported non-extractable from the key's PKCS#8 the core gave, once per parsed
 // key, with its public half from the core's JWK, which checks every
 // signature; the caller wipes the PKCS#8 once the import has read it.
 import { registerWebCryptoEngine } from './engine.js';

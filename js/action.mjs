@@ -8,10 +8,11 @@
 // never a stack. Every decision about keys and tokens is the core's.
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { EOL } from 'node:os';
 
 /** A workflow command's data, escaped as the runner reads it. */
 const escape = (text) => String(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const command = (name, data) => process.stdout.write(`::${name}::${escape(data)}\n`);
+const command = (name, data) => process.stdout.write(`::${name}::${escape(data)}${EOL}`);
 
 function fail(message) {
   command('error', message);
@@ -100,5 +101,6 @@ if (maskToken === 'true') mask(info.token);
 const file = process.env.GITHUB_OUTPUT;
 if (!file) fail('iamjwt: ERR_USAGE: GITHUB_OUTPUT is not set: this runs as a GitHub Action step');
 const delimiter = `iamjwt_${randomBytes(12).toString('hex')}`;
-appendFileSync(file, `token<<${delimiter}\n${info.token}\n${delimiter}\nexpires-at=${info.expiresAt.toISOString()}\n`);
+// Line ends as @actions/core writes them: os.EOL, CRLF on Windows runners.
+appendFileSync(file, `token<<${delimiter}${EOL}${info.token}${EOL}${delimiter}${EOL}expires-at=${info.expiresAt.toISOString()}${EOL}`);
 process.stdout.write(`iamjwt: got an IAM token that expires at ${info.expiresAt.toISOString()}\n`);

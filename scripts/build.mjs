@@ -69,8 +69,15 @@ for (const { name, args, cfg, dir, opt = '-O3' } of builds) {
   // wasm-bindgen copies the bindings' Rust doc comments into the glue as
   // JSDoc. The glue is internal (the API and its docs are js/index.d.ts), so
   // the copies go: 4 KB of the package.
+  // Its four-space indentation becomes two (no string in it spans lines):
+  // 3 KB of the package.
   const glue = join(root, `pkg/${name}.js`);
-  writeFileSync(glue, readFileSync(glue, 'utf8').replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, ''));
+  const compact = readFileSync(glue, 'utf8')
+    .replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, '')
+    .replace(/^((?: {4})+)/gm, (indent) => ' '.repeat(indent.length / 2));
+  // A template literal across lines would open on a line with an odd number of backticks.
+  if (compact.split('\n').some((line) => line.split('`').length % 2 === 0)) throw new Error(`build: ${glue} may have a template literal across lines; its indentation cannot be compacted`);
+  writeFileSync(glue, compact);
 
   say(`wasm-opt ${opt} (npm binaryen): pkg/${name}_bg.wasm`);
   run(join(root, 'node_modules/.bin/wasm-opt'), [`pkg/${name}_bg.wasm`, opt, '-o', `pkg/${name}_bg.wasm`, ...WASM_OPT_FEATURES]);

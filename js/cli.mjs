@@ -4,7 +4,7 @@
 //
 // stdout carries only the result (the JWT, the report). Failures are one
 // stderr line, `iamjwt: <CODE>: <message>`, exit 1; misuse exits 2.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 // Loaded dynamically so that an engine that cannot run the .wasm gets the
@@ -250,14 +250,46 @@ const OPTIONS = {
 const POSITIONALS = { token: 0, emulator: 0, jwt: 0, check: 0, decode: 1, verify: 1 };
 
 let stdinUsed = false;
+/** The most stdin is read to: every input the CLI takes is far smaller (a key file is at most 64 KB). */
+const STDIN_MAX = 1024 * 1024;
+
 function readStdin(what) {
   if (stdinUsed) throw usage(`only one of the inputs can be read from stdin (${what} asked too)`);
   stdinUsed = true;
+  const chunks = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  let size = 0;
   try {
-    return readFileSync(0, 'utf8');
+    for (;;) {
+      let read;
+      try {
+        read = readSync(0, buffer, 0, buffer.length, null);
+      } catch (e) {
+        // A non-blocking stdin (a pipe or socket a parent process made) with
+        // nothing in it yet: wait for the writer, 5 ms at a time.
+        if (e.code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+          continue;
+        }
+        if (e.code === 'EOF') break;
+        throw e;
+      }
+      if (read === 0) break;
+      size += read;
+      if (size > STDIN_MAX) throw new CliError('ERR_INPUT_TOO_LARGE', `stdin holds more than ${STDIN_MAX / 1024} KB; ${what} is far smaller`);
+      chunks.push(Buffer.from(buffer.subarray(0, read)));
+    }
   } catch (e) {
+    if (e instanceof CliError) throw e;
     throw new CliError('ERR_INPUT_READ', `cannot read ${what} from stdin: ${e.code ?? e.message}`);
+  } finally {
+    buffer.fill(0);
   }
+  const bytes = Buffer.concat(chunks);
+  for (const chunk of chunks) chunk.fill(0);
+  const text = bytes.toString('utf8');
+  bytes.fill(0);
+  return text;
 }
 
 function readKey(values, command) {

@@ -158,6 +158,26 @@ test('an engine without WebAssembly reference types: one line that says what to 
   assert.match(r.err, /WebAssembly reference types.*Safari 15/);
 });
 
+test('stdin from a process that writes late (a non-blocking pipe, empty at first) is waited for; more than 1 MB of it is refused', async () => {
+  const jwt = iamjwt(['jwt', '--key', KEY]).out;
+  const run = (write) => new Promise((resolve) => {
+    const child = spawn(process.execPath, [`${root}js/cli.mjs`, 'decode', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('close', (code) => resolve({ code, out, err }));
+    write(child.stdin);
+  });
+  const late = await run((stdin) => setTimeout(() => stdin.end(jwt), 400));
+  assert.equal(late.err, '');
+  assert.equal(late.code, 0);
+  assert.equal(JSON.parse(late.out).header.alg, 'PS256');
+  const huge = await run((stdin) => stdin.end('x'.repeat(1024 * 1024 + 1)));
+  assert.equal(huge.code, 1);
+  assert.match(huge.err, /^iamjwt: ERR_INPUT_TOO_LARGE: stdin holds more than 1024 KB/);
+});
+
 test('a reader that closes the pipe early (| head -1) stops the CLI quietly', async () => {
   for (const args of [['check', '--key', KEY], ['decode', '-'], ['--help']]) {
     const child = spawn(process.execPath, [`${root}js/cli.mjs`, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });

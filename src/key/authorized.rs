@@ -22,6 +22,56 @@ use super::file::KeyFile;
 use crate::error::{Error, Result};
 use crate::ps256::{self, SigningKey};
 
+/// What a key file says of itself, and what a JWT names: the public facts
+/// both key types carry.
+#[derive(Clone)]
+struct Facts {
+    id: String,
+    service_account_id: String,
+    created_at: Option<String>,
+    key_algorithm: Option<String>,
+}
+
+impl From<KeyFile> for Facts {
+    fn from(file: KeyFile) -> Self {
+        Facts {
+            id: file.id,
+            service_account_id: file.service_account_id,
+            created_at: file.created_at,
+            key_algorithm: file.key_algorithm,
+        }
+    }
+}
+
+/// The accessors of [`Facts`], the same on [`AuthorizedKey`] and [`CheckedKey`].
+macro_rules! facts_accessors {
+    () => {
+        /// The key id: the JWT's `kid`.
+        #[must_use]
+        pub fn id(&self) -> &str {
+            &self.facts.id
+        }
+
+        /// The service account id: the JWT's `iss`.
+        #[must_use]
+        pub fn service_account_id(&self) -> &str {
+            &self.facts.service_account_id
+        }
+
+        /// `created_at` as the file gives it.
+        #[must_use]
+        pub fn created_at(&self) -> Option<&str> {
+            self.facts.created_at.as_deref()
+        }
+
+        /// `key_algorithm` as the file gives it (`RSA_2048`, `RSA_4096`).
+        #[must_use]
+        pub fn key_algorithm(&self) -> Option<&str> {
+            self.facts.key_algorithm.as_deref()
+        }
+    };
+}
+
 /// A service-account authorized key, decoded once.
 ///
 /// # Example
@@ -35,10 +85,7 @@ use crate::ps256::{self, SigningKey};
 /// # Ok::<(), iamjwt::Error>(())
 /// ```
 pub struct AuthorizedKey {
-    id: String,
-    service_account_id: String,
-    created_at: Option<String>,
-    key_algorithm: Option<String>,
+    facts: Facts,
     modulus_bits: u32,
     signing_key: SigningKey,
     verifier: pss::VerifyingKey<Sha256>,
@@ -47,9 +94,9 @@ pub struct AuthorizedKey {
 impl core::fmt::Debug for AuthorizedKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AuthorizedKey")
-            .field("id", &self.id)
-            .field("service_account_id", &self.service_account_id)
-            .field("key_algorithm", &self.key_algorithm)
+            .field("id", &self.facts.id)
+            .field("service_account_id", &self.facts.service_account_id)
+            .field("key_algorithm", &self.facts.key_algorithm)
             .field("modulus_bits", &self.modulus_bits)
             .finish_non_exhaustive()
     }
@@ -87,36 +134,11 @@ impl AuthorizedKey {
             modulus_bits: der::modulus_bits(&public),
             verifier: ps256::verifier(public),
             signing_key: ps256::signing_key(key),
-            id: file.id,
-            service_account_id: file.service_account_id,
-            created_at: file.created_at,
-            key_algorithm: file.key_algorithm,
+            facts: Facts::from(file),
         })
     }
 
-    /// The key id: the JWT's `kid`.
-    #[must_use]
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// The service account id: the JWT's `iss`.
-    #[must_use]
-    pub fn service_account_id(&self) -> &str {
-        &self.service_account_id
-    }
-
-    /// `created_at` as the file gives it.
-    #[must_use]
-    pub fn created_at(&self) -> Option<&str> {
-        self.created_at.as_deref()
-    }
-
-    /// `key_algorithm` as the file gives it (`RSA_2048`, `RSA_4096`).
-    #[must_use]
-    pub fn key_algorithm(&self) -> Option<&str> {
-        self.key_algorithm.as_deref()
-    }
+    facts_accessors!();
 
     /// The real size of the modulus, in bits.
     #[must_use]
@@ -209,19 +231,16 @@ fn jwk(n: &[u8], e: &[u8]) -> String {
 /// # Ok::<(), iamjwt::Error>(())
 /// ```
 pub struct CheckedKey {
-    id: String,
-    service_account_id: String,
-    created_at: Option<String>,
-    key_algorithm: Option<String>,
+    facts: Facts,
     der: CheckedDer,
 }
 
 impl core::fmt::Debug for CheckedKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("CheckedKey")
-            .field("id", &self.id)
-            .field("service_account_id", &self.service_account_id)
-            .field("key_algorithm", &self.key_algorithm)
+            .field("id", &self.facts.id)
+            .field("service_account_id", &self.facts.service_account_id)
+            .field("key_algorithm", &self.facts.key_algorithm)
             .field("modulus_bits", &self.der.modulus_bits())
             .finish_non_exhaustive()
     }
@@ -252,10 +271,7 @@ impl CheckedKey {
             }
         }
         Ok(CheckedKey {
-            id: file.id,
-            service_account_id: file.service_account_id,
-            created_at: file.created_at,
-            key_algorithm: file.key_algorithm,
+            facts: Facts::from(file),
             der,
         })
     }
@@ -272,36 +288,11 @@ impl CheckedKey {
             modulus_bits: self.der.modulus_bits(),
             verifier: ps256::verifier(public),
             signing_key: ps256::signing_key(key),
-            id: self.id.clone(),
-            service_account_id: self.service_account_id.clone(),
-            created_at: self.created_at.clone(),
-            key_algorithm: self.key_algorithm.clone(),
+            facts: self.facts.clone(),
         })
     }
 
-    /// The key id: the JWT's `kid`.
-    #[must_use]
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// The service account id: the JWT's `iss`.
-    #[must_use]
-    pub fn service_account_id(&self) -> &str {
-        &self.service_account_id
-    }
-
-    /// `created_at` as the file gives it.
-    #[must_use]
-    pub fn created_at(&self) -> Option<&str> {
-        self.created_at.as_deref()
-    }
-
-    /// `key_algorithm` as the file gives it.
-    #[must_use]
-    pub fn key_algorithm(&self) -> Option<&str> {
-        self.key_algorithm.as_deref()
-    }
+    facts_accessors!();
 
     /// The real size of the modulus, in bits.
     #[must_use]

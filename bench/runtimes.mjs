@@ -2,7 +2,8 @@
 // through each engine each runtime has, beside jose and jsrsasign on the
 // same runtime, from the packed tarball installed into a scratch app
 // (tests/runtimes/bench.mjs does the timing; this runs it everywhere); and
-// cold start to the first JWT in Node, Deno, Bun and workerd, beside jose.
+// cold start to the first JWT in Node, Deno, Bun and workerd, beside jose
+// and the platform's own (node:crypto; WebCrypto in workerd).
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -34,7 +35,8 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.len
 /**
  * One runtime at a time (timings): `{ runtimes, cold }`, where runtimes is
  * `{ [runtime]: { rows: [{ bits, signer, ms }] } | { failure } }` and cold
- * is `{ [runtime]: { runs, iamjwt, jose } | { failure } }` (medians, ms).
+ * is `{ [runtime]: { runs, iamjwt, jose, platform, platformName } | { failure } }`
+ * (medians, ms).
  */
 export async function runtimeBench({ budgetMs, coldRuns, nodeColdRuns, log }) {
   // jose and jsrsasign as the project has them installed (folders, copied in).
@@ -80,7 +82,7 @@ export async function runtimeBench({ budgetMs, coldRuns, nodeColdRuns, log }) {
   // Cold start: fresh processes (a fresh workerd), interleaved, iamjwt and jose.
   const key = join(ROOT, 'tests/fixtures/key-2048.json');
   const coldCli = async (command, args, runs = coldRuns) => {
-    const times = { iamjwt: [], jose: [] };
+    const times = { iamjwt: [], jose: [], 'node-crypto': [] };
     for (let round = 0; round < runs; round += 1) {
       for (const name of Object.keys(times)) {
         const t = performance.now();
@@ -89,7 +91,7 @@ export async function runtimeBench({ budgetMs, coldRuns, nodeColdRuns, log }) {
         times[name].push(performance.now() - t);
       }
     }
-    return { runs, iamjwt: median(times.iamjwt), jose: median(times.jose) };
+    return { runs, iamjwt: median(times.iamjwt), jose: median(times.jose), platform: median(times['node-crypto']), platformName: 'node:crypto' };
   };
   const colds = {
     // The Node that runs the bench; more runs, as Node's own start is most of the time.

@@ -1,4 +1,5 @@
-// Cold start to the first JWT in workerd: each worker (worker-cold-*.mjs)
+// Cold start to the first JWT in workerd: each worker (worker-cold-*.mjs:
+// iamjwt, jose, and the platform's WebCrypto alone)
 // is bundled by wrangler once; then, in interleaved rounds, a fresh
 // workerd is started through miniflare and asked for one JWT. The time is
 // from starting it to the JWT; prints the medians as JSON.
@@ -9,9 +10,9 @@ import { bundle, miniflare } from './workerd.mjs';
 const key = readFileSync(process.argv[2], 'utf8');
 const runs = Number(process.argv[3]);
 const scripts = {};
-for (const name of ['iamjwt', 'jose']) scripts[name] = bundle(`out-cold-${name}`, { script: `worker-cold-${name}.mjs`, name: `iamjwt-cold-${name}` });
+for (const name of ['iamjwt', 'jose', 'webcrypto']) scripts[name] = bundle(`out-cold-${name}`, { script: `worker-cold-${name}.mjs`, name: `iamjwt-cold-${name}` });
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
-const times = { iamjwt: [], jose: [] };
+const times = { iamjwt: [], jose: [], webcrypto: [] };
 for (let round = 0; round < runs; round += 1) {
   for (const name of Object.keys(times)) {
     const t = performance.now();
@@ -25,4 +26,4 @@ for (let round = 0; round < runs; round += 1) {
     }
   }
 }
-process.stdout.write(JSON.stringify({ runs, iamjwt: median(times.iamjwt), jose: median(times.jose) }));
+process.stdout.write(JSON.stringify({ runs, iamjwt: median(times.iamjwt), jose: median(times.jose), platform: median(times.webcrypto), platformName: 'WebCrypto' }));

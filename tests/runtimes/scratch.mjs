@@ -16,7 +16,7 @@ export const tool = (path) => join(TOOLS, 'node_modules', path);
 const RUNNERS = [
   'suite.mjs', 'run-cli.mjs', 'worker.mjs', 'wrangler.toml', 'workerd.mjs', 'run-workerd.mjs', 'browser.html', 'vite-app', 'esbuild-app',
   'bench.mjs', 'run-bench-cli.mjs', 'worker-bench.mjs', 'run-bench-workerd.mjs', 'bench.html',
-  'cold-iamjwt.mjs', 'cold-jose.mjs', 'cold-jose-sign.mjs', 'worker-cold-iamjwt.mjs', 'worker-cold-jose.mjs', 'run-cold-workerd.mjs',
+  'cold-iamjwt.mjs', 'cold-jose.mjs', 'cold-jose-sign.mjs', 'cold-node-crypto.mjs', 'worker-cold-iamjwt.mjs', 'worker-cold-jose.mjs', 'worker-cold-webcrypto.mjs', 'run-cold-workerd.mjs',
 ];
 
 /** `{ dir, close }`: the app, with `extra` npm install arguments (more packages, as folders) beside iamjwt. */

@@ -802,30 +802,17 @@ fn the_emulator_serves_the_metadata_services_for_the_first_key() {
         ..Request::default()
     };
     let bearer: &'static str = Box::leak(bearer.into_boxed_str());
-    // Without the emulator's signing key (it makes one at start), no IAM token.
-    let unsigned = emu.answer(
-        &post(
-            "/instance_identity/v1/iam_token?version=2022-03-01",
-            Some(bearer),
-            Some("ibm"),
-        ),
-        NOW,
-        "r",
-        "t1.ibm",
+    let iam_request = post(
+        "/instance_identity/v1/iam_token?version=2022-03-01",
+        Some(bearer),
+        Some("ibm"),
     );
+    // Without the emulator's signing key (it makes one at start), no IAM token.
+    let unsigned = emu.answer(&iam_request, NOW, "r", "t1.ibm");
     assert_eq!(unsigned.status, 500, "{}", unsigned.body);
     emu.set_ibm_signing_key(&fixture("keys/rsa2048.pem"))
         .unwrap();
-    let iam = emu.answer(
-        &post(
-            "/instance_identity/v1/iam_token?version=2022-03-01",
-            Some(bearer),
-            Some("ibm"),
-        ),
-        NOW,
-        "r",
-        "t1.ibm",
-    );
+    let iam = emu.answer(&iam_request, NOW, "r", "t1.ibm");
     let t = token::parse_ibm_iam_token_response(iam.status, &iam.body, NOW).unwrap();
     assert_eq!(t.expires_at, NOW + 3600, "IBM's IAM tokens live an hour");
     // An RS256 JWT, as IBM's are, with iat and exp, signed by the emulator's key.

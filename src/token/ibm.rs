@@ -435,7 +435,7 @@ impl Emulator {
             &IbmAnswer {
                 access_token: &token,
                 created_at: format_rfc3339(now),
-                expires_at: format_rfc3339(now.saturating_add(INSTANCE_TOKEN_LIFETIME)),
+                expires_at: format_rfc3339(expires_at),
                 expires_in: INSTANCE_TOKEN_LIFETIME,
             },
         )

@@ -124,7 +124,8 @@ async function signWebCrypto(owner, handle, options) {
   let verified;
   try {
     const key = await platformKey('webcrypto', owner, handle);
-    if (key === null) return handle.signJwt(options);
+    // The key may have been freed while WebCrypto imported it.
+    if (key === null) return handleOf(owner).signJwt(options);
     signature = await engine.sign(key, data);
     verified = await engine.verify?.(key, data, signature);
   } catch (error) {
@@ -180,12 +181,7 @@ export class AuthorizedKey {
   /** Wipes the private key from wasm memory. The object cannot sign after. */
   free() {
     const handle = handles.get(this);
-    if (handle) {
-      handles.delete(this);
-      platformKeys.native.delete(this);
-      platformKeys.webcrypto.delete(this);
-      handle.free();
-    }
+    if (handle) release(this, handle);
   }
 
   /** True until `free()`. */
@@ -252,7 +248,7 @@ function keyFor(keyOrJson) {
   return { owner, handle, once: true };
 }
 
-/** Frees a one-JWT handle, as `AuthorizedKey.free()` does. */
+/** Frees a key's handle and forgets what the platform signers imported of it (`AuthorizedKey.free()`, and a one-JWT handle). */
 function release(owner, handle) {
   handles.delete(owner);
   platformKeys.native.delete(owner);

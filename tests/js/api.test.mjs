@@ -211,6 +211,47 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
       key.free();
     });
 
+    test('the DER handed to a platform is all zeros once imported, or once its import failed', async () => {
+      // SECURITY.md: the JS copy of the private key's DER is wiped when the
+      // platform has read it. The engines here keep what they were handed.
+      const { nativeEngine, registerNativeEngine, webCryptoEngine, registerWebCryptoEngine } = await import('../../js/engine.js');
+      const [real, realWeb] = [nativeEngine(), webCryptoEngine()];
+      const seen = [];
+      const keeping = (engine, fail) => ({
+        ...engine,
+        importKey: (der, publicJwk) => {
+          seen.push(der);
+          assert.ok(der.some((b) => b !== 0), 'the platform is handed the DER, not zeros');
+          if (fail) throw new Error('import refused');
+          return engine.importKey(der, publicJwk);
+        },
+      });
+      const wiped = (what) => {
+        assert.equal(seen.length, 1, what);
+        assert.ok(seen[0].length > 1000 && seen[0].every((b) => b === 0), `${what}: the DER is wiped`);
+        seen.length = 0;
+      };
+      const text = fixture('key-2048.json');
+      try {
+        registerNativeEngine(keeping(real, false));
+        assert.ok(nodeCryptoVerifies(signJwt(text, { engine: 'native' }), publicPem('key-2048.json')));
+        wiped('native, one-shot');
+        const key = parseKey(text);
+        signJwt(key, { engine: 'native' });
+        wiped('native, a parsed key');
+        key.free();
+        registerWebCryptoEngine(keeping(realWeb, false));
+        assert.ok(nodeCryptoVerifies(await signJwtAsync(text, { engine: 'webcrypto' }), publicPem('key-2048.json')));
+        wiped('WebCrypto');
+        registerNativeEngine(keeping(real, true));
+        throwsCode(() => signJwt(text, { engine: 'native' }), 'ERR_CRYPTO');
+        wiped('native, the import failed');
+      } finally {
+        registerNativeEngine(real);
+        registerWebCryptoEngine(realWeb);
+      }
+    });
+
     test('a file whose CRT values are not its own signs on every engine; damaged numbers are ERR_KEY_CORRUPT on every engine', async () => {
       // The platform is handed the file's own DER only when its dP, dQ and
       // qInv are those of its p, q and d; else rsa builds the key and encodes it.

@@ -242,25 +242,16 @@ impl CheckedDer {
         // half of n's bits (rsa's own width for them), rounded up to bytes.
         let full = precision_of(&parts);
         let half = bits.div_ceil(2).div_ceil(8) * 8;
-        let at =
-            |precision: u32| move |bytes: &[u8]| BoxedUint::from_be_slice(bytes, precision).ok();
-        let (Some(n), Some(e), Some(d), Some(p), Some(q)) = (
-            at(full)(parts.modulus.as_bytes()),
-            at(64)(parts.public_exponent.as_bytes()),
-            at(full)(parts.private_exponent.as_bytes()),
-            at(half)(parts.prime1.as_bytes()),
-            at(half)(parts.prime2.as_bytes()),
-        ) else {
+        let Some([n, e, d, p, q]) = numbers(&parts, [full, 64, full, half, half]) else {
             return Err(numbers_invalid(field));
         };
-        let crt = match (
-            at(half)(parts.exponent1.as_bytes()),
-            at(half)(parts.exponent2.as_bytes()),
-            at(half)(parts.coefficient.as_bytes()),
-        ) {
-            (Some(dp), Some(dq), Some(qinv)) => Some([dp, dq, qinv]),
-            _ => None,
-        };
+        let crt = (|| {
+            Some([
+                uint_at(parts.exponent1.as_bytes(), half)?,
+                uint_at(parts.exponent2.as_bytes(), half)?,
+                uint_at(parts.coefficient.as_bytes(), half)?,
+            ])
+        })();
         let Numbers { valid, own_crt } = check_numbers(&n, &e, &d, [&p, &q], crt.as_ref(), bits);
         // One verdict, made public once: which check failed is not told.
         if !valid.to_bool() {
@@ -291,18 +282,9 @@ impl CheckedDer {
         // Each number at n's precision, as rsa decodes them (`d` and the primes
         // must fit it); rsa's key then sets its own widths.
         let precision = precision_of(&parts);
-        let uint = |bytes: &[u8]| BoxedUint::from_be_slice(bytes, precision).ok();
-        let key = match (
-            uint(parts.modulus.as_bytes()),
-            uint(parts.public_exponent.as_bytes()),
-            uint(parts.private_exponent.as_bytes()),
-            uint(parts.prime1.as_bytes()),
-            uint(parts.prime2.as_bytes()),
-        ) {
-            (Some(n), Some(e), Some(d), Some(p), Some(q)) => {
-                PrivateKey::from_components(n, e, d, vec![p, q]).ok()
-            }
-            _ => None,
+        let key = match numbers(&parts, [precision; 5]) {
+            Some([n, e, d, p, q]) => PrivateKey::from_components(n, e, d, vec![p, q]).ok(),
+            None => None,
         };
         key.ok_or_else(|| numbers_invalid(field))
     }
@@ -377,11 +359,29 @@ impl CheckedDer {
     }
 }
 
-/// n's size in bytes, as bits: the precision every number is read at.
+/// n's size in bytes, as bits: the precision rsa reads every number at.
 fn precision_of(parts: &RsaPrivateKeyRef<'_>) -> u32 {
     u32::try_from(parts.modulus.as_bytes().len())
         .unwrap_or(u32::MAX)
         .saturating_mul(8)
+}
+
+/// A big-endian number at `precision` bits; `None` when it does not fit.
+fn uint_at(bytes: &[u8], precision: u32) -> Option<BoxedUint> {
+    BoxedUint::from_be_slice(bytes, precision).ok()
+}
+
+/// The numbers rsa builds a key from, `n`, `e`, `d`, `p` and `q`, each at
+/// its precision; `None` when one does not fit its width.
+fn numbers(parts: &RsaPrivateKeyRef<'_>, widths: [u32; 5]) -> Option<[BoxedUint; 5]> {
+    let [n, e, d, p, q] = widths;
+    Some([
+        uint_at(parts.modulus.as_bytes(), n)?,
+        uint_at(parts.public_exponent.as_bytes(), e)?,
+        uint_at(parts.private_exponent.as_bytes(), d)?,
+        uint_at(parts.prime1.as_bytes(), p)?,
+        uint_at(parts.prime2.as_bytes(), q)?,
+    ])
 }
 
 fn numbers_invalid(field: &'static str) -> Error {

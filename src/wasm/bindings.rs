@@ -178,6 +178,7 @@ fn verify_options(js: JsValue) -> crate::Result<VerifyOptions> {
 pub struct KeyHandle {
     key: CheckedKey,
     built: core::cell::OnceCell<AuthorizedKey>,
+    verifying: core::cell::OnceCell<VerifyingKey>,
 }
 
 /// A key's public facts.
@@ -200,6 +201,16 @@ impl KeyHandle {
         let key = self.key.build()?;
         Ok(self.built.get_or_init(|| key))
     }
+
+    /// The public half and ids JWTs are verified with, built on first use
+    /// (rsa's public key sets up its Montgomery parameters once, not per JWT).
+    fn verifying(&self) -> crate::Result<&VerifyingKey> {
+        if let Some(key) = self.verifying.get() {
+            return Ok(key);
+        }
+        let key = VerifyingKey::try_from(&self.key)?;
+        Ok(self.verifying.get_or_init(|| key))
+    }
 }
 
 #[wasm_bindgen]
@@ -213,6 +224,7 @@ impl KeyHandle {
         Ok(KeyHandle {
             key: CheckedKey::from_json(&text)?,
             built: core::cell::OnceCell::new(),
+            verifying: core::cell::OnceCell::new(),
         })
     }
 
@@ -287,7 +299,7 @@ impl KeyHandle {
     #[wasm_bindgen(js_name = finishJwt)]
     pub fn finish_jwt(&self, signing_input: String, signature: &[u8]) -> JsResult<String> {
         Ok(jwt::finish_verified(
-            &self.key.verifier()?,
+            self.verifying()?.verifier(),
             signing_input,
             signature,
         )?)
@@ -307,7 +319,7 @@ impl KeyHandle {
     pub fn verify_jwt(&self, token: JsValue, options: JsValue) -> JsResult<JsValue> {
         let token = jwt_arg(&token)?;
         let options = verify_options(options)?;
-        let decoded = jwt::verify(&token, &VerifyingKey::try_from(&self.key)?, &options)?;
+        let decoded = jwt::verify(&token, self.verifying()?, &options)?;
         Ok(decoded_to_js(decoded))
     }
 }

@@ -26,6 +26,7 @@ use alloc::vec::Vec;
 use crypto_bigint::{Choice, ConcatenatingMul as _, CtEq as _, CtLt as _, Integer as _, NonZero};
 use pkcs8::der::asn1::OctetStringRef;
 use pkcs8::der::SecretDocument;
+use pkcs8::ObjectIdentifier;
 use rsa::pkcs1::{RsaPrivateKeyRef, RsaPublicKeyRef};
 use rsa::traits::PublicKeyParts;
 use rsa::{BoxedUint, PrivateKey, PublicKey};
@@ -39,8 +40,24 @@ pub const MIN_BITS: u32 = 2048;
 /// The largest modulus accepted, in bits (rsa's own bound).
 pub const MAX_BITS: u32 = 8192;
 
-const OID_RSA: &str = "1.2.840.113549.1.1.1";
-const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
+const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+/// The keys that are not RSA, as a PKCS#8 file's algorithm names them.
+const NOT_RSA: [(ObjectIdentifier, &str); 4] = [
+    (
+        ObjectIdentifier::new_unwrap("1.2.840.10045.2.1"),
+        "an EC key",
+    ),
+    (
+        ObjectIdentifier::new_unwrap("1.3.101.112"),
+        "an Ed25519 key",
+    ),
+    (ObjectIdentifier::new_unwrap("1.3.101.113"), "an Ed448 key"),
+    (
+        ObjectIdentifier::new_unwrap("1.2.840.10040.4.1"),
+        "a DSA key",
+    ),
+];
 
 /// A private key decoded from PEM, with the id from the Yandex Cloud
 /// preamble line when the PEM had one.
@@ -197,14 +214,11 @@ pub fn pkcs1_of_pkcs8<'a>(der: &'a [u8], field: &'static str) -> Result<&'a [u8]
         }
     })?;
     let oid = info.algorithm.oid;
-    let oid_text = format!("{oid}");
-    match oid_text.as_str() {
-        OID_RSA | OID_RSA_PSS => {}
-        "1.2.840.10045.2.1" => return Err(Error::KeyNotRsa("an EC key")),
-        "1.3.101.112" => return Err(Error::KeyNotRsa("an Ed25519 key")),
-        "1.3.101.113" => return Err(Error::KeyNotRsa("an Ed448 key")),
-        "1.2.840.10040.4.1" => return Err(Error::KeyNotRsa("a DSA key")),
-        _ => return Err(Error::KeyNotRsa("of an unknown algorithm")),
+    if oid != OID_RSA && oid != OID_RSA_PSS {
+        let kind = NOT_RSA.iter().find(|(other, _)| *other == oid);
+        return Err(Error::KeyNotRsa(
+            kind.map_or("of an unknown algorithm", |(_, kind)| kind),
+        ));
     }
     Ok(info.private_key.as_bytes())
 }
@@ -459,8 +473,8 @@ fn check_numbers(
 fn public_of_spki<'a>(der: &'a [u8], field: &'static str) -> Result<RsaPublicKeyRef<'a>> {
     let spki = pkcs8::SubjectPublicKeyInfoRef::try_from(der)
         .map_err(|_| corrupt_der(field, "SubjectPublicKeyInfo"))?;
-    let oid_text = format!("{}", spki.algorithm.oid);
-    if oid_text != OID_RSA && oid_text != OID_RSA_PSS {
+    let oid = spki.algorithm.oid;
+    if oid != OID_RSA && oid != OID_RSA_PSS {
         return Err(Error::KeyNotRsa("not an RSA public key"));
     }
     let bytes = spki

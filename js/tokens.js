@@ -154,10 +154,10 @@ async function obtain(flow, credential, options) {
   return { token: parsed.token, expiresAt: new Date(parsed.expiresAt * 1000) };
 }
 
-/** A flow the core makes from what the user gave. */
-function tokenFlow(spec) {
+/** A flow the core makes from what the user gave, with the user's `allowInsecureHttp`. */
+function tokenFlow(spec, options) {
   ensureLoaded();
-  return new core.TokenFlow(spec);
+  return new core.TokenFlow({ ...spec, allowInsecureHttp: options?.allowInsecureHttp });
 }
 
 /** The core checks a source's whole options object, once, as the user gave it. */
@@ -168,7 +168,7 @@ function checked(source, options) {
 }
 
 /** The IAM flows' spec: the flow and the endpoint the user gave. */
-const iamFlow = (flow, options) => tokenFlow({ flow, endpoint: options?.endpoint, allowInsecureHttp: options?.allowInsecureHttp });
+const iamFlow = (flow, options) => tokenFlow({ flow, endpoint: options?.endpoint }, options);
 
 function oauthTokenOf(oauthToken) {
   if (typeof oauthToken !== 'string' || !oauthToken.trim()) {
@@ -285,7 +285,7 @@ export function oauthTokenSource(oauthToken, options = {}) {
 /** IAM tokens from a VM's metadata service, GCE (default) or EC2 format. */
 export function metadataTokenSource(options = {}) {
   checked('metadataTokenSource', options);
-  const flow = tokenFlow({ flow: 'metadata', flavor: options.flavor, baseUrl: options.baseUrl, allowInsecureHttp: options.allowInsecureHttp });
+  const flow = tokenFlow({ flow: 'metadata', flavor: options.flavor, baseUrl: options.baseUrl }, options);
   return new TokenSource(() => obtain(flow, undefined, options));
 }
 
@@ -298,9 +298,9 @@ export function metadataTokenSource(options = {}) {
 export function ibmTrustedProfileTokenSource(options = {}) {
   checked('ibmTrustedProfileTokenSource', options);
   const profile = options.profile ?? options.profileCrn ?? options.profileId;
-  const common = { baseUrl: options.baseUrl, serviceVersion: options.serviceVersion, allowInsecureHttp: options.allowInsecureHttp };
-  const instance = tokenFlow({ flow: 'ibm-instance', ...common });
-  const iam = tokenFlow({ flow: 'ibm-iam', profile, ...common });
+  const common = { baseUrl: options.baseUrl, serviceVersion: options.serviceVersion };
+  const instance = tokenFlow({ flow: 'ibm-instance', ...common }, options);
+  const iam = tokenFlow({ flow: 'ibm-iam', profile, ...common }, options);
   return new TokenSource(async () => {
     const identity = await obtain(instance, undefined, options);
     return obtain(iam, identity.token, options);
@@ -337,9 +337,7 @@ async function readSubjectFile(path) {
 export function federationTokenSource(options = {}) {
   checked('federationTokenSource', options);
   const { subjectToken, subjectTokenFile, github } = options;
-  const flow = tokenFlow({
-    flow: 'federation', serviceAccountId: options.serviceAccountId, endpoint: options.endpoint, allowInsecureHttp: options.allowInsecureHttp,
-  });
+  const flow = tokenFlow({ flow: 'federation', serviceAccountId: options.serviceAccountId, endpoint: options.endpoint }, options);
   let subject;
   if (subjectToken !== undefined) {
     if (typeof subjectToken !== 'string' || !subjectToken.trim()) {
@@ -357,8 +355,7 @@ export function federationTokenSource(options = {}) {
     const env = globalThis.process?.env ?? {};
     const oidc = tokenFlow({
       flow: 'github-oidc', audience: github?.audience, requestUrl: env.ACTIONS_ID_TOKEN_REQUEST_URL, githubActions: env.GITHUB_ACTIONS,
-      allowInsecureHttp: options.allowInsecureHttp,
-    });
+    }, options);
     subject = async () => (await obtain(oidc, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, options)).token;
   }
   return new TokenSource(async () => obtain(flow, await subject(), options));

@@ -1,7 +1,7 @@
 // Compiles and instantiates the package's .wasm synchronously, before the
 // API module runs. Imported first by js/node.mjs (Node, Deno, Bun).
-import { webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { builtin } from '#builtin';
 import { initSync } from '../pkg/iamjwt.js';
 import { markLoaded } from './loaded.js';
 import { assertPlatform } from './platform.js';
@@ -11,7 +11,7 @@ import { assertPlatform } from './platform.js';
 // (getRandomValues) and the WebCrypto engine signs with: give it the one
 // Node 19 and later have.
 if (globalThis.crypto === undefined) {
-  Object.defineProperty(globalThis, 'crypto', { value: webcrypto, writable: true, configurable: true });
+  Object.defineProperty(globalThis, 'crypto', { value: builtin('node:crypto').webcrypto, writable: true, configurable: true });
 }
 
 assertPlatform();

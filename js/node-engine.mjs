@@ -4,25 +4,33 @@
 // the one this Node reads fastest (bench/levers.md, "The first JWT"): PKCS#8
 // from Node 22 (61 µs for RSA-2048, PKCS#1 150 µs), PKCS#1 before it (Node
 // 18 and 20: 254 µs, PKCS#8 753 µs); Deno and Bun read both alike.
-import { constants, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import process from 'node:process';
+import { builtin } from '#builtin';
 import { registerFileReader, registerNativeEngine } from './engine.js';
 
-const PSS = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
 const FORMAT = Number(process.versions.node?.split('.')[0]) >= 22 ? 'pkcs8' : 'pkcs1';
 const bytes = (der) => Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+// node:crypto is loaded when a key is first signed with, not when the
+// package is imported: loading it takes Bun about 9 ms and Deno 2–4
+// (bench/levers.md), and a token source that signs nothing (metadata, IBM,
+// federation) never needs it.
+let loaded;
+const nodeCrypto = () => (loaded ??= builtin('node:crypto'));
+let pssOptions;
+const pss = () => (pssOptions ??= { padding: nodeCrypto().constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
 
 registerNativeEngine({
   name: 'node:crypto',
   format: FORMAT,
   importKey: (der) => {
+    const { createPrivateKey, createPublicKey } = nodeCrypto();
     const privateKey = createPrivateKey({ key: bytes(der), format: 'der', type: FORMAT });
     return { private: privateKey, public: createPublicKey(privateKey) };
   },
-  sign: (key, data) => sign('sha256', data, { key: key.private, ...PSS }),
+  sign: (key, data) => nodeCrypto().sign('sha256', data, { key: key.private, ...pss() }),
   // OpenSSL's public operation checks the signature before it becomes a JWT.
-  verify: (key, data, signature) => verify('sha256', data, { key: key.public, ...PSS }, signature),
+  verify: (key, data, signature) => nodeCrypto().verify('sha256', data, { key: key.public, ...pss() }, signature),
 });
 
 // At most `maxBytes` of the file: a subject token file is small, and a

@@ -1,6 +1,5 @@
 // Compiles and instantiates the package's .wasm synchronously, before the
 // API module runs. Imported first by js/node.mjs (Node, Deno, Bun).
-import { readFileSync } from 'node:fs';
 import { builtin } from '#builtin';
 import { initSync } from '../pkg/iamjwt.js';
 import { markLoaded } from './loaded.js';
@@ -15,5 +14,9 @@ if (globalThis.crypto === undefined) {
 }
 
 assertPlatform();
-initSync({ module: readFileSync(new URL('../pkg/iamjwt_bg.wasm', import.meta.url)) });
+// Deno reads it with its own API: any node: module starts Deno's Node layer,
+// about 30 ms (bench/levers.md), which a program that signs nothing
+// natively never needs.
+const wasm = new URL('../pkg/iamjwt_bg.wasm', import.meta.url);
+initSync({ module: globalThis.Deno?.readFileSync?.(wasm) ?? builtin('node:fs').readFileSync(wasm) });
 markLoaded();

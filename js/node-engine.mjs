@@ -4,28 +4,32 @@
 // the one this Node reads fastest (bench/levers.md, "The first JWT"): PKCS#8
 // from Node 22 (61 µs for RSA-2048, PKCS#1 150 µs), PKCS#1 before it (Node
 // 18 and 20: 254 µs, PKCS#8 753 µs); Deno and Bun read both alike.
-import { open } from 'node:fs/promises';
-import process from 'node:process';
 import { builtin } from '#builtin';
 import { registerFileReader, registerNativeEngine } from './engine.js';
 
-const FORMAT = Number(process.versions.node?.split('.')[0]) >= 22 ? 'pkcs8' : 'pkcs1';
-const bytes = (der) => Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-// node:crypto is loaded when a key is first signed with, not when the
-// package is imported: loading it takes Bun about 9 ms and Deno 2–4
-// (bench/levers.md), and a token source that signs nothing (metadata, IBM,
-// federation) never needs it.
+// Node's built-ins are loaded when first used, not when the package is
+// imported: node:crypto when a key is first signed with (loading it takes
+// Bun about 9 ms and Deno 2–4), node:fs/promises when a subject token file
+// is read. Deno starts its Node layer on the first use of any of them, or of
+// \`process\` (about 30 ms), so a Deno program that signs nothing natively
+// (a metadata, IBM or federation token source) never starts it
+// (bench/levers.md).
 let loaded;
 const nodeCrypto = () => (loaded ??= builtin('node:crypto'));
 let pssOptions;
 const pss = () => (pssOptions ??= { padding: nodeCrypto().constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+let format;
+const FORMAT = () => (format ??= Number(globalThis.process.versions.node?.split('.')[0]) >= 22 ? 'pkcs8' : 'pkcs1');
+const bytes = (der) => Buffer.from(der.buffer, der.byteOffset, der.byteLength);
 
 registerNativeEngine({
   name: 'node:crypto',
-  format: FORMAT,
+  get format() {
+    return FORMAT();
+  },
   importKey: (der) => {
     const { createPrivateKey, createPublicKey } = nodeCrypto();
-    const privateKey = createPrivateKey({ key: bytes(der), format: 'der', type: FORMAT });
+    const privateKey = createPrivateKey({ key: bytes(der), format: 'der', type: FORMAT() });
     return { private: privateKey, public: createPublicKey(privateKey) };
   },
   sign: (key, data) => nodeCrypto().sign('sha256', data, { key: key.private, ...pss() }),
@@ -36,7 +40,7 @@ registerNativeEngine({
 // At most `maxBytes` of the file: a subject token file is small, and a
 // wrong path (a log, a device) must not be read whole.
 registerFileReader(async (path, maxBytes) => {
-  const file = await open(path, 'r');
+  const file = await builtin('node:fs/promises').open(path, 'r');
   try {
     const buffer = Buffer.alloc(maxBytes);
     let size = 0;

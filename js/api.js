@@ -20,9 +20,16 @@ export function defaultEngine() {
   return nativeEngine() ? 'native' : 'wasm';
 }
 
-/** The engine `signJwtAsync` and the token sources use by default: node:crypto, then WebCrypto, then wasm. */
+/**
+ * The engine `signJwtAsync` and the token sources use by default:
+ * node:crypto, then WebCrypto, then wasm; WebCrypto first where the native
+ * engine says loading it costs more than it saves (Deno, whose Node layer
+ * takes 30–45 ms to start: bench/levers.md).
+ */
 export function defaultAsyncEngine() {
-  return nativeEngine() ? 'native' : webCryptoEngine() ? 'webcrypto' : 'wasm';
+  const native = nativeEngine();
+  if (native && !native.slowToLoad) return 'native';
+  return webCryptoEngine() ? 'webcrypto' : native ? 'native' : 'wasm';
 }
 
 const ENGINES = { native: nativeEngine, webcrypto: webCryptoEngine };

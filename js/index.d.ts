@@ -137,11 +137,11 @@ export interface DecodedJwt {
 /** The engine `signJwt` uses by default here: `'native'` in Node, Deno and Bun, `'wasm'` elsewhere. */
 export function defaultEngine(): 'native' | 'wasm';
 
-/** The engine `signJwtAsync` and the token sources use by default here: node:crypto, then WebCrypto, then wasm. */
+/** The engine `signJwtAsync` and the token sources use by default here: node:crypto, then WebCrypto, then wasm (in Deno, WebCrypto first). */
 export function defaultAsyncEngine(): 'native' | 'webcrypto' | 'wasm';
 
 export interface SignAsyncOptions extends Omit<SignOptions, 'engine'> {
-  /** `'auto'` (default): node:crypto, then WebCrypto, then wasm; or the one named. */
+  /** `'auto'` (default): node:crypto, then WebCrypto, then wasm (in Deno, WebCrypto first); or the one named. */
   engine?: 'auto' | 'native' | 'webcrypto' | 'wasm';
 }
 

@@ -372,7 +372,7 @@ for (const [name, result] of Object.entries(everywhere)) {
 }
 out('### Cold start to the first JWT');
 out();
-out('From starting a fresh process (for workerd: a fresh workerd, through miniflare) to its one JWT from the RSA-2048 key file: the tarball\'s `signJwtAsync`, against jose\'s `importPKCS8` and `SignJWT`, and against the platform alone importing the key and signing (node:crypto; WebCrypto in workerd; tests/runtimes/cold-*.mjs, worker-cold-*.mjs); medians of interleaved runs. Node is the one that runs the bench.');
+out('From starting a fresh process (for workerd: a fresh workerd, through miniflare) to its one JWT from the RSA-2048 key file: the tarball\'s `signJwtAsync`, against jose\'s `importPKCS8` and `SignJWT`, and against the platform alone importing the key and signing (node:crypto; WebCrypto in workerd; tests/runtimes/cold-*.mjs, worker-cold-*.mjs); medians of interleaved runs. Node is the one that runs the bench. The scripts read the key with node:fs, which in Deno starts its Node layer (30–50 ms) for jose too; "Deno, its own file API" reads it with Deno\'s, as a Deno program would (cold-deno-*.mjs), against WebCrypto as the platform.');
 out();
 out('| runtime | iamjwt | jose | platform | ×jose | ×platform |');
 out('|---|---:|---:|---:|---:|---:|');

@@ -81,22 +81,29 @@ export async function runtimeBench({ budgetMs, coldRuns, nodeColdRuns, log }) {
   };
   // Cold start: fresh processes (a fresh workerd), interleaved, iamjwt and jose.
   const key = join(ROOT, 'tests/fixtures/key-2048.json');
-  const coldCli = async (command, args, runs = coldRuns) => {
-    const times = { iamjwt: [], jose: [], 'node-crypto': [] };
+  // scripts: the three scripts timed, the platform's last.
+  const NODE_SCRIPTS = ['cold-iamjwt.mjs', 'cold-jose.mjs', 'cold-node-crypto.mjs'];
+  const coldCli = async (command, args, runs = coldRuns, scripts = NODE_SCRIPTS, platformName = 'node:crypto') => {
+    const times = scripts.map(() => []);
     for (let round = 0; round < runs; round += 1) {
-      for (const name of Object.keys(times)) {
+      for (const [i, script] of scripts.entries()) {
         const t = performance.now();
-        const { stdout } = await run(command, [...args, `cold-${name}.mjs`, key], { cwd: app.dir });
-        if (stdout.split('.').length !== 3) throw new Error(`${name} printed no JWT`);
-        times[name].push(performance.now() - t);
+        const { stdout } = await run(command, [...args, script, key], { cwd: app.dir });
+        if (stdout.split('.').length !== 3) throw new Error(`${script} printed no JWT`);
+        times[i].push(performance.now() - t);
       }
     }
-    return { runs, iamjwt: median(times.iamjwt), jose: median(times.jose), platform: median(times['node-crypto']), platformName: 'node:crypto' };
+    const [iamjwt, jose, platform] = times.map(median);
+    return { runs, iamjwt, jose, platform, platformName };
   };
   const colds = {
     // The Node that runs the bench; more runs, as Node's own start is most of the time.
     Node: () => coldCli(process.execPath, [], nodeColdRuns),
     Deno: () => coldCli(tool('.bin/deno'), ['run', '--allow-read', '--allow-env']),
+    // The same, written as a Deno program (Deno's file API, no node: module),
+    // which never starts Deno's Node layer.
+    'Deno, its own file API': () => coldCli(tool('.bin/deno'), ['run', '--allow-read'], coldRuns,
+      ['cold-deno-iamjwt.mjs', 'cold-deno-jose.mjs', 'cold-deno-webcrypto.mjs'], 'WebCrypto'),
     Bun: () => coldCli(tool('.bin/bun'), []),
     'workerd (miniflare)': () => cli(tool('node22/bin/node'), ['run-cold-workerd.mjs', key, String(coldRuns)], { env: { ...process.env, IAMJWT_RUNTIMES: TOOLS } }),
   };

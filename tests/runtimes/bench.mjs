@@ -19,22 +19,12 @@
 // Where the clock does not move during a request (workerd), the runner
 // times `signMany` from outside instead.
 
+import { webCryptoJwt } from './first-jwt.mjs';
+
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
 
-const b64url = (binary) => btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const signingInput = (header, claims) => `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
-
 /** The platform's first JWT where there is no node:crypto: WebCrypto imports the PKCS#8 and signs. */
-const webCrypto = {
-  name: 'WebCrypto',
-  async jwt(pem, header, claims) {
-    const der = Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
-    const key = await crypto.subtle.importKey('pkcs8', der, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']);
-    const input = signingInput(header, claims);
-    const signature = new Uint8Array(await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, key, new TextEncoder().encode(input)));
-    return `${input}.${b64url(String.fromCharCode(...signature))}`;
-  },
-};
+const webCrypto = { name: 'WebCrypto', jwt: webCryptoJwt };
 
 /** Every signer there is for one key: the engines, the default async path, jose and jsrsasign. */
 export async function signers(lib, { jose, jsrsasign, platform = webCrypto }, json) {

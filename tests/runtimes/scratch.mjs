@@ -17,7 +17,7 @@ const RUNNERS = [
   'suite.mjs', 'run-cli.mjs', 'worker.mjs', 'wrangler.toml', 'workerd.mjs', 'run-workerd.mjs', 'browser.html', 'vite-app', 'esbuild-app',
   'bench.mjs', 'run-bench-cli.mjs', 'worker-bench.mjs', 'run-bench-workerd.mjs', 'bench.html',
   'cold-iamjwt.mjs', 'cold-jose.mjs', 'cold-jose-sign.mjs', 'cold-node-crypto.mjs', 'worker-cold-iamjwt.mjs', 'worker-cold-jose.mjs', 'worker-cold-webcrypto.mjs', 'run-cold-workerd.mjs',
-  'cold-deno-iamjwt.mjs', 'cold-deno-jose.mjs', 'cold-deno-webcrypto.mjs',
+  'cold-deno-iamjwt.mjs', 'cold-deno-jose.mjs', 'cold-deno-webcrypto.mjs', 'first-jwt.mjs', 'node-crypto-jwt.mjs',
 ];
 
 /** `{ dir, close }`: the app, with `extra` npm install arguments (more packages, as folders) beside iamjwt. */

@@ -11,15 +11,13 @@ import { registerFileReader, registerNativeEngine } from './engine.js';
 // imported: node:crypto when a key is first signed with (loading it takes
 // Bun about 9 ms and Deno 2–4), node:fs/promises when a subject token file
 // is read. Deno starts its Node layer on the first use of any of them, or of
-// \`process\` (about 30 ms), so a Deno program that signs nothing natively
+// `process` (about 30 ms), so a Deno program that signs nothing natively
 // (a metadata, IBM or federation token source) never starts it
 // (bench/levers.md).
 let loaded;
 const nodeCrypto = () => (loaded ??= builtin('node:crypto'));
-let pssOptions;
-const pss = () => (pssOptions ??= { padding: nodeCrypto().constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
-let format;
-const FORMAT = () => (format ??= Number(globalThis.process.versions.node?.split('.')[0]) >= 22 ? 'pkcs8' : 'pkcs1');
+const pss = () => ({ padding: nodeCrypto().constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+const format = () => (Number(globalThis.process.versions.node?.split('.')[0]) >= 22 ? 'pkcs8' : 'pkcs1');
 const bytes = (der) => Buffer.from(der.buffer, der.byteOffset, der.byteLength);
 
 registerNativeEngine({
@@ -29,11 +27,11 @@ registerNativeEngine({
   // WebCrypto there; signJwt, which is synchronous, still takes node:crypto.
   slowToLoad: globalThis.Deno !== undefined,
   get format() {
-    return FORMAT();
+    return format();
   },
   importKey: (der) => {
     const { createPrivateKey, createPublicKey } = nodeCrypto();
-    const privateKey = createPrivateKey({ key: bytes(der), format: 'der', type: FORMAT() });
+    const privateKey = createPrivateKey({ key: bytes(der), format: 'der', type: format() });
     return { private: privateKey, public: createPublicKey(privateKey) };
   },
   sign: (key, data) => nodeCrypto().sign('sha256', data, { key: key.private, ...pss() }),

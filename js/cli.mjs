@@ -258,6 +258,8 @@ function readStdin(what) {
   stdinUsed = true;
   const chunks = [];
   const buffer = Buffer.alloc(64 * 1024);
+  // What the waits below block on (nothing ever wakes it: each times out).
+  const nap = new Int32Array(new SharedArrayBuffer(4));
   let size = 0;
   try {
     for (;;) {
@@ -268,7 +270,7 @@ function readStdin(what) {
         // A non-blocking stdin (a pipe or socket a parent process made) with
         // nothing in it yet: wait for the writer, 5 ms at a time.
         if (e.code === 'EAGAIN') {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+          Atomics.wait(nap, 0, 0, 5);
           continue;
         }
         if (e.code === 'EOF') break;

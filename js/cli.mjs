@@ -4,7 +4,7 @@
 //
 // stdout carries only the result (the JWT, the report). Failures are one
 // stderr line, `iamjwt: <CODE>: <message>`, exit 1; misuse exits 2.
-import { readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 // Loaded dynamically so that an engine that cannot run the .wasm gets the
@@ -250,22 +250,26 @@ const OPTIONS = {
 const POSITIONALS = { token: 0, emulator: 0, jwt: 0, check: 0, decode: 1, verify: 1 };
 
 let stdinUsed = false;
-/** The most stdin is read to: every input the CLI takes is far smaller (a key file is at most 64 KB). */
-const STDIN_MAX = 1024 * 1024;
+/** The most any input is read to, a file or stdin: every input the CLI takes is far smaller (a key file is at most 64 KB). */
+const INPUT_MAX = 1024 * 1024;
 
-function readStdin(what) {
-  if (stdinUsed) throw usage(`only one of the inputs can be read from stdin (${what} asked too)`);
-  stdinUsed = true;
+/** The wait below blocks on this (nothing ever wakes it: each wait times out). */
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * All of `fd`'s bytes as text, read as they stream and never more than
+ * INPUT_MAX (a wrong path such as /dev/zero or a log must not be read
+ * whole); `tooLarge()` is the error past it. Every buffer is wiped.
+ */
+function readAll(fd, tooLarge) {
   const chunks = [];
   const buffer = Buffer.alloc(64 * 1024);
-  // What the waits below block on (nothing ever wakes it: each times out).
-  const nap = new Int32Array(new SharedArrayBuffer(4));
   let size = 0;
   try {
     for (;;) {
       let read;
       try {
-        read = readSync(0, buffer, 0, buffer.length, null);
+        read = readSync(fd, buffer, 0, buffer.length, null);
       } catch (e) {
         // A non-blocking stdin (a pipe or socket a parent process made) with
         // nothing in it yet: wait for the writer, 5 ms at a time.
@@ -278,20 +282,28 @@ function readStdin(what) {
       }
       if (read === 0) break;
       size += read;
-      if (size > STDIN_MAX) throw new CliError('ERR_INPUT_TOO_LARGE', `stdin holds more than ${STDIN_MAX / 1024} KB; ${what} is far smaller`);
+      if (size > INPUT_MAX) throw tooLarge();
       chunks.push(Buffer.from(buffer.subarray(0, read)));
     }
+    const bytes = Buffer.concat(chunks);
+    const text = bytes.toString('utf8');
+    bytes.fill(0);
+    return text;
+  } finally {
+    buffer.fill(0);
+    for (const chunk of chunks) chunk.fill(0);
+  }
+}
+
+function readStdin(what) {
+  if (stdinUsed) throw usage(`only one of the inputs can be read from stdin (${what} asked too)`);
+  stdinUsed = true;
+  try {
+    return readAll(0, () => new CliError('ERR_INPUT_TOO_LARGE', `stdin holds more than ${INPUT_MAX / 1024} KB; ${what} is far smaller`));
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw new CliError('ERR_INPUT_READ', `cannot read ${what} from stdin: ${e.code ?? e.message}`);
-  } finally {
-    buffer.fill(0);
   }
-  const bytes = Buffer.concat(chunks);
-  for (const chunk of chunks) chunk.fill(0);
-  const text = bytes.toString('utf8');
-  bytes.fill(0);
-  return text;
 }
 
 function readKey(values, command) {
@@ -353,10 +365,15 @@ function integer(value, name, command) {
 /** A file's text (or stdin's, for -). `flag` names the option; `ways` says how to pass a secret outside argv. */
 function readFile(file, flag, ways = 'in a file') {
   if (file === '-') return readStdin(flag);
+  let fd;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
+    return readAll(fd, () => new CliError('ERR_INPUT_TOO_LARGE', unreadable(file, flag, `it holds more than ${INPUT_MAX / 1024} KB, and every input iamjwt reads is far smaller`, ways)));
   } catch (e) {
+    if (e instanceof CliError) throw e;
     throw new CliError('ERR_INPUT_READ', unreadable(file, flag, unreadableWhy(e), ways));
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -1,6 +1,9 @@
 // The CLI, spawned as a user runs it: stdout, stderr, exit codes.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertNoSecret, fixture, fixtureDir, fixturePath, nodeCryptoVerifies, root, secretRuns } from './helpers.mjs';
 
@@ -176,6 +179,28 @@ test('stdin from a process that writes late (a non-blocking pipe, empty at first
   const huge = await run((stdin) => stdin.end('x'.repeat(1024 * 1024 + 1)));
   assert.equal(huge.code, 1);
   assert.match(huge.err, /^iamjwt: ERR_INPUT_TOO_LARGE: stdin holds more than 1024 KB/);
+});
+
+test('a file is read to at most 1 MB: an endless one (/dev/zero) or a large one is refused, a directory named', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iamjwt-cli-'));
+  try {
+    const large = join(dir, 'large.json');
+    writeFileSync(large, `{"id":"${'x'.repeat(1024 * 1024)}"}`);
+    for (const args of [['jwt', '--key', '/dev/zero'], ['check', '--key', large], ['token', '--oauth-file', '/dev/zero'], ['emulator', '--key', '/dev/zero']]) {
+      const r = iamjwt(args);
+      failsWith(r, 1, 'ERR_INPUT_TOO_LARGE');
+      assert.match(r.err, new RegExp(`cannot read ${args[1]} ${args[2]}: it holds more than 1024 KB`));
+    }
+    failsWith(iamjwt(['jwt', '--key', dir]), 1, 'ERR_INPUT_READ');
+    assert.match(iamjwt(['jwt', '--key', dir]).err, /it is a directory/);
+    // Just under the limit is read whole, and the core says what is wrong with it.
+    writeFileSync(large, `{"id":"${'x'.repeat(1024 * 1024 - 20)}"}`);
+    const under = iamjwt(['jwt', '--key', large]);
+    failsWith(under, 1, 'ERR_INPUT_TOO_LARGE');
+    assert.match(under.err, /the key is larger than 65536 bytes/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a reader that closes the pipe early (| head -1) stops the CLI quietly', async () => {

@@ -286,7 +286,7 @@ export function checkKey(json, options = {}) {
   return core.checkKey(keyText(json), withNow(options));
 }
 
-/** The core's defaults and bounds: `{ audience, endpoint, ttl, maxTtl, leeway, maxResponseBytes, maxSubjectTokenBytes, federationEndpoint, metadataUrl, paths }`. */
+/** The core's defaults and bounds: `{ audience, endpoint, ttl, maxTtl, leeway, maxKeyBytes, maxResponseBytes, maxSubjectTokenBytes, federationEndpoint, metadataUrl, paths }`. */
 export function defaults() {
   ensureLoaded();
   return core.defaults();

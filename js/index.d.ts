@@ -217,6 +217,8 @@ export function checkKey(json: KeyInput, options?: { now?: number | Date }): Key
 /** The core's defaults. */
 export function defaults(): {
   audience: string; endpoint: string; ttl: number; maxTtl: number; leeway: number;
+  /** The largest key text (its JSON, base64 or PEM) the core reads (ERR_INPUT_TOO_LARGE). */
+  maxKeyBytes: number;
   /** The largest answer a token source reads; a larger one is abandoned as it streams (ERR_RESPONSE_INVALID). */
   maxResponseBytes: number;
   /** The largest subject token, or subject token file (ERR_SUBJECT_TOKEN_INVALID). */

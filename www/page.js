@@ -131,6 +131,12 @@ export function startPage(api, env) {
     reading = read().then((text) => setKeyText(text, options), (error) => fail(els.keyError, error));
   }
   /**
+   * A picked or dropped file: read only to one byte past the largest key the
+   * core reads (a wrong file, a video, is not read whole into the box); the
+   * core then says it is too large.
+   */
+  const readKeyFile = (file) => readKey(() => file.slice(0, api.defaults().maxKeyBytes + 1).text());
+  /**
    * Check, Sign and Get IAM token act on the key as it is now: one still
    * being read is waited for (a quick click after "Try the demo key" gets
    * the demo key, not an empty box), and one just typed is parsed at once.
@@ -145,7 +151,7 @@ export function startPage(api, env) {
   }
   els.file.addEventListener('change', () => {
     const file = els.file.files?.[0];
-    if (file) readKey(() => file.text());
+    if (file) readKeyFile(file);
     els.file.value = '';
   });
   els.drop.addEventListener('dragover', (e) => { e.preventDefault(); els.drop.classList.add('over'); });
@@ -154,7 +160,7 @@ export function startPage(api, env) {
     e.preventDefault();
     els.drop.classList.remove('over');
     const file = e.dataTransfer?.files?.[0];
-    if (file) readKey(() => file.text());
+    if (file) readKeyFile(file);
   });
   els.demo.addEventListener('click', () => readKey(() => env.loadDemoKey(), { demo: true }));
   els.clear.addEventListener('click', () => {

@@ -442,6 +442,7 @@ struct Defaults {
     ttl: u64,
     max_ttl: u64,
     leeway: u64,
+    max_key_bytes: usize,
     max_response_bytes: usize,
     max_subject_token_bytes: usize,
     failed_refresh_pause: u64,
@@ -451,8 +452,9 @@ struct Defaults {
 }
 
 /// The defaults and bounds the JS layer shows and keeps: `{audience,
-/// endpoint, ttl, maxTtl, leeway, maxResponseBytes, maxSubjectTokenBytes,
-/// failedRefreshPause, federationEndpoint, metadataUrl, paths}` (`paths` as [`services`](super::convert::services)).
+/// endpoint, ttl, maxTtl, leeway, maxKeyBytes, maxResponseBytes,
+/// maxSubjectTokenBytes, failedRefreshPause, federationEndpoint, metadataUrl,
+/// paths}` (`paths` as [`services`](super::convert::services)).
 #[wasm_bindgen]
 pub fn defaults() -> JsValue {
     to_js(&Defaults {
@@ -461,6 +463,7 @@ pub fn defaults() -> JsValue {
         ttl: jwt::DEFAULT_TTL,
         max_ttl: jwt::MAX_TTL,
         leeway: jwt::DEFAULT_LEEWAY,
+        max_key_bytes: crate::key::MAX_KEY_JSON,
         max_response_bytes: crate::token::MAX_RESPONSE_LEN,
         max_subject_token_bytes: crate::token::transport::MAX_SUBJECT_TOKEN_LEN,
         failed_refresh_pause: retry::FAILED_REFRESH_PAUSE,

@@ -47,7 +47,7 @@ const publicPem = (file) => JSON.parse(fixture(file)).public_key;
 const secrets = secretRuns(fixture('keys/rsa2048.pem'));
 
 for (const [entryName, iamjwt] of Object.entries(entries)) {
-  const { parseKey, signJwt, signJwtAsync, decodeJwt, verifyJwt, checkKey, IamJwtError, ERROR_CODES } = iamjwt;
+  const { parseKey, signJwt, signJwtAsync, decodeJwt, verifyJwt, checkKey, defaults, IamJwtError, ERROR_CODES } = iamjwt;
 
   /** Asserts fn throws an IamJwtError with this code and a one-line message. */
   function throwsCode(fn, code) {
@@ -354,6 +354,14 @@ for (const [entryName, iamjwt] of Object.entries(entries)) {
       }
       throwsCode(() => decodeJwt('a'.repeat(20000)), 'ERR_INPUT_TOO_LARGE');
       key.free();
+    });
+
+    test('defaults().maxKeyBytes is the bound the core reads a key to', () => {
+      const { maxKeyBytes } = defaults();
+      const padded = (size) => { const json = fixture('key-2048.json'); return json + ' '.repeat(size - Buffer.byteLength(json)); };
+      parseKey(padded(maxKeyBytes)).free();
+      throwsCode(() => parseKey(padded(maxKeyBytes + 1)), 'ERR_INPUT_TOO_LARGE');
+      assert.equal(checkKey(padded(maxKeyBytes + 1)).ok, false);
     });
 
     test('checkKey reports each check; never throws for a bad key', () => {

@@ -123,6 +123,15 @@ describe('the minting page', () => {
     }, fixture('shapes/api-keys-create.json'));
     await page.locator('#info-id').getByText('ajetestkey2048000001').waitFor();
     assert.ok(nodeCryptoVerifies(await signJwt(page), KEY_PUBLIC));
+    // A wrong file (32 MB) is read only one byte past the largest key, and refused.
+    await button(page, 'Clear').click();
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(32 * 1024 * 1024).fill(0x41)], 'video.mp4'));
+      document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await page.locator('#key-error').getByText(/ERR_INPUT_TOO_LARGE/).waitFor();
+    assert.equal((await keyBox(page).inputValue()).length, 64 * 1024 + 1, 'the box holds what was read: one byte past the 64 KB bound');
     await context.close();
   });
 

@@ -131,14 +131,38 @@ impl Options {
     }
 }
 
-/// A JWT argument: a string; `undefined` and `null` are the empty string
-/// (which then fails as a malformed JWT).
+/// A JS string copied into wasm memory, but never more than one UTF-16 unit
+/// past `limit`, the core's bound in bytes for what it holds: each unit is
+/// at least one UTF-8 byte, so a longer string is over the bound all the
+/// same, and the core refuses it with its own error. A mistaken input (a
+/// whole log, a video) is not copied whole into wasm memory, which never
+/// shrinks.
+fn text_up_to(text: &js_sys::JsString, limit: usize) -> String {
+    let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+    let text = if text.length() > limit {
+        text.slice(0, limit.saturating_add(1))
+    } else {
+        text.clone()
+    };
+    text.as_string().unwrap_or_default()
+}
+
+/// Key text (JSON, its base64, or PEM), up to [`crate::key::MAX_KEY_JSON`]
+/// ([`text_up_to`]).
+fn key_arg(text: &js_sys::JsString) -> Zeroizing<String> {
+    Zeroizing::new(text_up_to(text, crate::key::MAX_KEY_JSON))
+}
+
+/// A JWT argument: a string, up to [`jwt::MAX_JWT_LEN`] ([`text_up_to`]);
+/// `undefined` and `null` are the empty string (which then fails as a
+/// malformed JWT).
 fn jwt_arg(token: &JsValue) -> crate::Result<String> {
     if token.is_undefined() || token.is_null() {
         return Ok(String::new());
     }
     token
-        .as_string()
+        .dyn_ref::<js_sys::JsString>()
+        .map(|text| text_up_to(text, jwt::MAX_JWT_LEN))
         .ok_or_else(|| Error::OptionInvalid("jwt must be a string".to_string()))
 }
 
@@ -215,12 +239,12 @@ impl KeyHandle {
 
 #[wasm_bindgen]
 impl KeyHandle {
-    /// Parses and checks an authorized key file. The text is taken by value
-    /// so that its copy in wasm memory is wiped after parsing.
+    /// Parses and checks an authorized key file. Its copy in wasm memory is
+    /// wiped after parsing.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: String) -> JsResult<KeyHandle> {
+    pub fn from_json(text: &js_sys::JsString) -> JsResult<KeyHandle> {
         let _scrub = StackScrub;
-        let text = Zeroizing::new(text);
+        let text = key_arg(text);
         Ok(KeyHandle {
             key: CheckedKey::from_json(&text)?,
             built: core::cell::OnceCell::new(),
@@ -327,9 +351,13 @@ impl KeyHandle {
 /// Verifies a JWT with a key given as text (authorized key JSON, key
 /// description, or PEM).
 #[wasm_bindgen(js_name = verifyJwtWithText)]
-pub fn verify_jwt_with_text(token: JsValue, key: String, options: JsValue) -> JsResult<JsValue> {
+pub fn verify_jwt_with_text(
+    token: JsValue,
+    key: &js_sys::JsString,
+    options: JsValue,
+) -> JsResult<JsValue> {
     let _scrub = StackScrub;
-    let key = Zeroizing::new(key);
+    let key = key_arg(key);
     let token = jwt_arg(&token)?;
     let options = verify_options(options)?;
     let key = VerifyingKey::from_text(&key)?;
@@ -406,9 +434,9 @@ struct ReportJs<'a> {
 /// Runs the offline key check: `{ok, checks: [{id, ok, verdict, message, code?}]}`.
 /// Options: `{now}`.
 #[wasm_bindgen(js_name = checkKey)]
-pub fn check_key(text: String, options: JsValue) -> JsResult<JsValue> {
+pub fn check_key(text: &js_sys::JsString, options: JsValue) -> JsResult<JsValue> {
     let _scrub = StackScrub;
-    let text = Zeroizing::new(text);
+    let text = key_arg(text);
     let now = Options::new("checkKey", options, &["now"])?.now()?;
     let report = check::check_key(&text, now);
     let checks = report

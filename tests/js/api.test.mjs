@@ -436,3 +436,30 @@ test('require() on a Node that cannot require() ES modules says which Node it ne
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^ERR_UNSUPPORTED_PLATFORM ERR_REQUIRE_ESM require\('iamjwt'\) needs Node 20\.19, 22\.12 or later, .* this is Node \d+\.\d+\.\d+\. Update Node, or load iamjwt with import/);
 });
+
+test('a mistaken huge input (a 100 MB key or JWT) is refused without being copied into wasm memory, which never shrinks', async () => {
+  const { spawnSync } = await import('node:child_process');
+  // The .wasm's memory, caught as the entry instantiates it.
+  const script = `
+    let memory;
+    const Instance = WebAssembly.Instance;
+    WebAssembly.Instance = function (module, imports) {
+      const instance = new Instance(module, imports);
+      memory ??= Object.values(instance.exports).find((v) => v instanceof WebAssembly.Memory);
+      return instance;
+    };
+    const { parseKey, checkKey, decodeJwt, verifyJwt } = await import('${root}js/node.mjs');
+    const before = memory.buffer.byteLength;
+    const huge = 'x'.repeat(100 * 1024 * 1024);
+    const codes = [];
+    for (const call of [() => parseKey(huge), () => decodeJwt(huge), () => verifyJwt(huge, huge), () => parseKey(new TextEncoder().encode(huge))]) {
+      try { call(); } catch (e) { codes.push(e.code); }
+    }
+    codes.push(checkKey(huge).checks[0].message);
+    console.log(JSON.stringify({ codes, grewBy: memory.buffer.byteLength - before }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { codes, grewBy } = JSON.parse(r.stdout);
+  assert.deepEqual(codes, [...Array(4).fill('ERR_INPUT_TOO_LARGE'), 'the key is larger than 65536 bytes; paste only the key itself']);
+  assert.ok(grewBy < 1024 * 1024, `wasm memory grew by ${grewBy} bytes`);
+});

@@ -139,12 +139,12 @@ impl Options {
 /// shrinks.
 fn text_up_to(text: &js_sys::JsString, limit: usize) -> String {
     let limit = u32::try_from(limit).unwrap_or(u32::MAX);
-    let text = if text.length() > limit {
-        text.slice(0, limit.saturating_add(1))
+    let copied = if text.length() > limit {
+        text.slice(0, limit.saturating_add(1)).as_string()
     } else {
-        text.clone()
+        text.as_string()
     };
-    text.as_string().unwrap_or_default()
+    copied.unwrap_or_default()
 }
 
 /// Key text (JSON, its base64, or PEM), up to [`crate::key::MAX_KEY_JSON`]

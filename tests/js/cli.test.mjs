@@ -191,8 +191,9 @@ test('a file is read to at most 1 MB: an endless one (/dev/zero) or a large one 
       failsWith(r, 1, 'ERR_INPUT_TOO_LARGE');
       assert.match(r.err, new RegExp(`cannot read ${args[1]} ${args[2]}: it holds more than 1024 KB`));
     }
-    failsWith(iamjwt(['jwt', '--key', dir]), 1, 'ERR_INPUT_READ');
-    assert.match(iamjwt(['jwt', '--key', dir]).err, /it is a directory/);
+    const directory = iamjwt(['jwt', '--key', dir]);
+    failsWith(directory, 1, 'ERR_INPUT_READ');
+    assert.match(directory.err, /it is a directory/);
     // Just under the limit is read whole, and the core says what is wrong with it.
     writeFileSync(large, `{"id":"${'x'.repeat(1024 * 1024 - 20)}"}`);
     const under = iamjwt(['jwt', '--key', large]);
